@@ -1,0 +1,1 @@
+"""Measures (Maßnahmen): proposals, comments, supports, follows, evaluation, tiers, moderation."""

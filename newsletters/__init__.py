@@ -1,0 +1,1 @@
+"""Newsletters: subscriptions with double opt-in, issues, deliveries, unsubscribe."""

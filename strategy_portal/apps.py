@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class StrategyPortalConfig(AppConfig):
+    name = "strategy_portal"
+    verbose_name = _("Strategy portal")
+
+    def ready(self):
+        from . import permissions  # noqa: F401  (registers the rules)

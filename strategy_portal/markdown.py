@@ -1,0 +1,50 @@
+"""User Markdown to safe HTML: markdown-it-py renders, nh3 keeps only an allowlist.
+
+Raw HTML in the input is not interpreted (markdown-it's `html` option is off, so it arrives
+escaped); nh3 then removes every tag, attribute and URL scheme that is not on the lists below, so
+nothing executable survives even if the renderer were tricked.
+"""
+
+import nh3
+from django.utils.safestring import SafeString, mark_safe
+from markdown_it import MarkdownIt
+
+ALLOWED_TAGS = {
+    "a", "abbr", "blockquote", "br", "code", "em", "h2", "h3", "h4", "h5", "h6", "hr", "li",
+    "ol", "p", "pre", "strong", "table", "tbody", "td", "th", "thead", "tr", "ul", "del",
+}  # fmt: skip
+ALLOWED_ATTRIBUTES = {
+    "a": {"href", "title"},
+    "abbr": {"title"},
+    "ol": {"start"},
+    "td": {"align"},
+    "th": {"align"},
+}
+ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
+
+_renderer = (
+    MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+    .enable("table")
+    .enable("strikethrough")
+)
+
+
+def _demote_headings(html: str) -> str:
+    # A page has exactly one <h1>: the page's own title. User headings start at <h2>.
+    return html.replace("<h1>", "<h2>").replace("</h1>", "</h2>")
+
+
+def render_markdown(text: str | None) -> SafeString:
+    """Render user-written Markdown to HTML that is safe to put into a page."""
+    if not text:
+        return mark_safe("")  # noqa: S308 (empty string)
+    html = _demote_headings(_renderer.render(text))
+    clean = nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=ALLOWED_URL_SCHEMES,
+        link_rel="nofollow noopener",
+        strip_comments=True,
+    )
+    return mark_safe(clean)  # noqa: S308 (sanitised by nh3 above)

@@ -1,0 +1,423 @@
+"""The ground floor: users, districts, memberships, action fields, the e-mail outbox."""
+
+import re
+
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models.functions import Lower
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+# Top-level path segments that belong to the site itself; a district slug may not take one.
+RESERVED_SLUGS = frozenset(
+    {
+        "konto",
+        "api",
+        "admin",
+        "gute-beispiele",
+        "newsletter",
+        "healthz",
+        "static",
+        "media",
+        "i18n",
+        "impressum",
+        "datenschutz",
+        "barrierefreiheit",
+        "verwaltung",
+        "suche",
+        "robots.txt",
+        "favicon.ico",
+    }
+)
+
+HEX_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
+
+class TimeStampedModel(models.Model):
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    modified = models.DateTimeField(_("modified"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+# --- Users ----------------------------------------------------------------------------------------
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create_user(self, email, password, **extra_fields):
+        if not email:
+            raise ValueError("An e-mail address is required.")
+        user = self.model(email=self.normalize_email(email), **extra_fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", False)
+        extra_fields.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra_fields)
+
+    def create_superuser(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", True)
+        extra_fields.setdefault("is_superuser", True)
+        return self._create_user(email, password, **extra_fields)
+
+class ParticipantKind(models.TextChoices):
+    CITIZEN = "citizen", _("Citizen")
+    COMPANY = "company", _("Company")
+    INSTITUTION = "institution", _("Institution")
+
+class CompanySize(models.TextChoices):
+    MICRO = "micro", _("Micro enterprise (up to 9 employees)")
+    SMALL = "small", _("Small enterprise (10 to 49 employees)")
+    MEDIUM = "medium", _("Medium-sized enterprise (50 to 249 employees)")
+    LARGE = "large", _("Large enterprise (250 employees or more)")
+
+class Sector(models.TextChoices):
+    RETAIL = "retail", _("Retail and wholesale")
+    CRAFT = "craft", _("Skilled crafts")
+    MANUFACTURING = "manufacturing", _("Manufacturing and industry")
+    IT = "it", _("Information technology and communication")
+    SERVICES = "services", _("Business services")
+    HEALTH = "health", _("Health and social care")
+    AGRICULTURE = "agriculture", _("Agriculture and forestry")
+    TOURISM = "tourism", _("Tourism and hospitality")
+    CONSTRUCTION = "construction", _("Construction and real estate")
+    LOGISTICS = "logistics", _("Transport and logistics")
+    ENERGY = "energy", _("Energy and environment")
+    FINANCE = "finance", _("Finance and insurance")
+    CREATIVE = "creative", _("Culture and creative industries")
+    OTHER = "other", _("Other sector")
+
+class InstitutionType(models.TextChoices):
+    SCHOOL = "school", _("School")
+    UNIVERSITY = "university", _("University or research institute")
+    ASSOCIATION = "association", _("Association or club")
+    CHAMBER = "chamber", _("Chamber (e.g. IHK, Handwerkskammer)")
+    PUBLIC_BODY = "public_body", _("Municipality or public authority")
+    SOCIAL = "social", _("Church, welfare or social organisation")
+    OTHER = "other", _("Other institution")
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person with an account. Logs in by e-mail; the participant kind says who they speak for."""
+
+    email = models.EmailField(_("e-mail address"), unique=True)
+    display_name = models.CharField(
+        _("public name"),
+        max_length=80,
+        blank=True,
+        help_text=_("Shown next to your contributions. Leave empty to appear as “Teilnehmer*in”."),
+    )
+    kind = models.CharField(
+        _("I take part as"),
+        max_length=20,
+        choices=ParticipantKind.choices,
+        default=ParticipantKind.CITIZEN,
+    )
+    organisation_name = models.CharField(
+        _("name of the company or institution"), max_length=200, blank=True
+    )
+    sector = models.CharField(_("sector"), max_length=30, choices=Sector.choices, blank=True)
+    company_size = models.CharField(
+        _("company size"), max_length=20, choices=CompanySize.choices, blank=True
+    )
+    institution_type = models.CharField(
+        _("type of institution"), max_length=30, choices=InstitutionType.choices, blank=True
+    )
+    is_staff = models.BooleanField(
+        _("staff status"),
+        default=False,
+        help_text=_("Designates whether the user can log into the Django admin."),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+
+    objects = UserManager()
+
+    EMAIL_FIELD = "email"
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        constraints = [
+            models.UniqueConstraint(Lower("email"), name="user_email_ci_unique"),
+            models.CheckConstraint(
+                condition=~models.Q(kind="company") | ~models.Q(organisation_name=""),
+                name="user_company_has_name",
+            ),
+        ]
+
+    def __str__(self):
+        return self.email
+
+    def clean(self):
+        super().clean()
+        self.email = self.__class__.objects.normalize_email(self.email)
+
+    @property
+    def public_name(self) -> str:
+        if self.kind != ParticipantKind.CITIZEN and self.organisation_name:
+            return self.organisation_name
+        return self.display_name or str(_("Participant"))
+
+    def get_full_name(self):
+        return self.display_name or self.email
+
+    def get_short_name(self):
+        return self.display_name or self.email
+
+# --- Districts ------------------------------------------------------------------------------------
+
+def validate_district_slug(value: str) -> None:
+    if value.lower() in RESERVED_SLUGS:
+        raise ValidationError(
+            _("“%(slug)s” is reserved for the site itself. Please choose another address."),
+            code="reserved",
+            params={"slug": value},
+        )
+
+def relative_luminance(hex_colour: str) -> float:
+    channels = [int(hex_colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+def contrast_ratio(colour_a: str, colour_b: str) -> float:
+    lighter, darker = sorted((relative_luminance(colour_a), relative_luminance(colour_b)))[::-1]
+    return (lighter + 0.05) / (darker + 0.05)
+
+def validate_theme_colour(value: str) -> None:
+    if not HEX_COLOUR.match(value or ""):
+        raise ValidationError(
+            _("Enter the colour as a hex code with six digits, e.g. #1b4f8a."), code="format"
+        )
+    ratio = contrast_ratio(value, "#ffffff")
+    if ratio < 4.5:
+        raise ValidationError(
+            _(
+                "This colour is too light: white text on it reaches a contrast of only "
+                "%(ratio).1f:1, WCAG requires 4.5:1. Please choose a darker shade."
+            ),
+            code="contrast",
+            params={"ratio": ratio},
+        )
+
+class DistrictKind(models.TextChoices):
+    LANDKREIS = "landkreis", _("District (Landkreis)")
+    KREISFREIE_STADT = "kreisfreie_stadt", _("District-free city")
+    GEMEINDE = "gemeinde", _("Municipality")
+
+class DistrictQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(is_active=True)
+
+    def get_by_slug_or_404(self, slug: str) -> "District":
+        return get_object_or_404(self.active(), slug=slug)
+
+class District(TimeStampedModel):
+    """A Landkreis, a district-free city or a municipality that runs its strategy process here."""
+
+    name = models.CharField(_("name"), max_length=150)
+    slug = models.SlugField(
+        _("address"),
+        max_length=60,
+        unique=True,
+        validators=[validate_district_slug],
+        help_text=_("Lower-case letters, digits and hyphens; appears in every address."),
+    )
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=DistrictKind.choices, default=DistrictKind.LANDKREIS
+    )
+    state = models.CharField(_("federal state"), max_length=60, blank=True)
+    tagline = models.CharField(_("short description"), max_length=300, blank=True)
+    logo = models.ImageField(_("logo"), upload_to="districts/logos/", blank=True)
+    logo_alt = models.CharField(
+        _("alternative text of the logo"),
+        max_length=200,
+        blank=True,
+        help_text=_("Describes the logo for people who cannot see it."),
+    )
+    theme_colour = models.CharField(
+        _("theme colour"),
+        max_length=7,
+        default="#1b4f8a",
+        validators=[validate_theme_colour],
+        help_text=_("Hex code; must be dark enough for white text (contrast 4.5:1)."),
+    )
+    contact_name = models.CharField(_("contact office"), max_length=200, blank=True)
+    contact_email = models.EmailField(_("contact e-mail"), blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=50, blank=True)
+    contact_address = models.TextField(_("postal address"), blank=True)
+    website = models.URLField(_("website"), blank=True)
+    imprint = models.TextField(_("imprint (Markdown)"), blank=True)
+    privacy_policy = models.TextField(_("privacy policy (Markdown)"), blank=True)
+    accessibility_statement = models.TextField(_("accessibility statement (Markdown)"), blank=True)
+    newsletter_sender_name = models.CharField(_("newsletter sender name"), max_length=150, blank=True)
+    newsletter_sender_email = models.EmailField(_("newsletter sender address"), blank=True)
+    is_active = models.BooleanField(
+        _("published"), default=True, help_text=_("Unpublished districts are not reachable.")
+    )
+
+    objects = DistrictQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("district")
+        verbose_name_plural = _("districts")
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(theme_colour__regex=r"^#[0-9a-fA-F]{6}$"),
+                name="district_theme_colour_hex",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("district_home", kwargs={"district": self.slug})
+
+    def clean(self):
+        super().clean()
+        if self.slug:
+            self.slug = self.slug.lower()
+
+class DistrictOwnedQuerySet(models.QuerySet):
+    def for_district(self, district: District):
+        return self.filter(district=district)
+
+class DistrictOwned(TimeStampedModel):
+    """Base for everything that belongs to a district; read it through `for_district()`."""
+
+    district = models.ForeignKey(
+        District,
+        verbose_name=_("district"),
+        on_delete=models.CASCADE,
+        related_name="%(class)ss",
+    )
+
+    objects = DistrictOwnedQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+class Role(models.TextChoices):
+    ADMIN = "admin", _("District administrator")
+    FACILITATOR = "facilitator", _("Facilitator")
+
+class Membership(TimeStampedModel):
+    """Gives a user a role in one district."""
+
+    user = models.ForeignKey(
+        User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="memberships"
+    )
+    district = models.ForeignKey(
+        District, verbose_name=_("district"), on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    organisation = models.CharField(
+        _("organisation"),
+        max_length=200,
+        blank=True,
+        help_text=_("E.g. the consultancy or the economic-development office."),
+    )
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        ordering = ["district", "role", "user__email"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "district"], name="membership_user_district")
+        ]
+
+    def __str__(self):
+        return f"{self.user} – {self.district} ({self.get_role_display()})"
+
+class ActionField(DistrictOwned):
+    """A Handlungsfeld of a district's strategy, or a cross-cutting theme."""
+
+    title = models.CharField(_("title"), max_length=200)
+    slug = models.SlugField(_("address"), max_length=80)
+    summary = models.TextField(_("summary"), blank=True)
+    is_cross_cutting = models.BooleanField(_("cross-cutting theme"), default=False)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("action field")
+        verbose_name_plural = _("action fields")
+        ordering = ["district", "is_cross_cutting", "position", "title"]
+        constraints = [
+            models.UniqueConstraint(fields=["district", "slug"], name="actionfield_district_slug")
+        ]
+
+    def __str__(self):
+        return self.title
+
+class SiteProfile(TimeStampedModel):
+    """The operator's own legal pages, shown where no district is in view. One row."""
+
+    operator_name = models.CharField(_("operator"), max_length=200, default="Strategieportal")
+    contact_email = models.EmailField(_("contact e-mail"), blank=True)
+    imprint = models.TextField(_("imprint (Markdown)"), blank=True)
+    privacy_policy = models.TextField(_("privacy policy (Markdown)"), blank=True)
+    accessibility_statement = models.TextField(_("accessibility statement (Markdown)"), blank=True)
+
+    class Meta:
+        verbose_name = _("site profile")
+        verbose_name_plural = _("site profile")
+
+    def __str__(self):
+        return self.operator_name
+
+    @classmethod
+    def load(cls) -> "SiteProfile":
+        profile, _created = cls.objects.get_or_create(pk=1)
+        return profile
+
+# --- E-mail outbox --------------------------------------------------------------------------------
+
+class EmailStatus(models.TextChoices):
+    QUEUED = "queued", _("queued")
+    SENT = "sent", _("sent")
+    FAILED = "failed", _("failed")
+
+class OutgoingEmailQuerySet(models.QuerySet):
+    def due(self, *, older_than):
+        return self.filter(status=EmailStatus.QUEUED, created__lt=older_than)
+
+class OutgoingEmail(TimeStampedModel):
+    """One e-mail to one address, stored before it is handed to a worker, so none is lost."""
+
+    MAX_ATTEMPTS = 5
+
+    to = models.EmailField(_("recipient"))
+    from_email = models.CharField(_("sender"), max_length=254)
+    subject = models.CharField(_("subject"), max_length=300)
+    text_body = models.TextField(_("text"))
+    html_body = models.TextField(_("HTML"), blank=True)
+    headers = models.JSONField(_("headers"), default=dict, blank=True)
+    template_prefix = models.CharField(_("template"), max_length=200)
+    district = models.ForeignKey(
+        District, verbose_name=_("district"), null=True, blank=True, on_delete=models.SET_NULL
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=EmailStatus.choices, default=EmailStatus.QUEUED
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+
+    objects = OutgoingEmailQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("outgoing e-mail")
+        verbose_name_plural = _("outgoing e-mails")
+        ordering = ["-created"]
+        indexes = [models.Index(fields=["status", "created"])]
+
+    def __str__(self):
+        return f"{self.subject} → {self.to}"

@@ -1,0 +1,1 @@
+"""Workshops: documentation, events calendar, measure-table import, workshop PDF."""
