@@ -174,6 +174,8 @@ class AccountDeleteForm(forms.Form):
 
 
 class DistrictSettingsForm(forms.ModelForm):
+    website = forms.URLField(label=_("website"), required=False, assume_scheme="https")
+
     class Meta:
         model = District
         fields = [
