@@ -105,6 +105,8 @@ class ParticipantFieldsMixin:
 def _participant_form_fields():
     fields = forms.fields_for_model(User, fields=PARTICIPANT_FIELDS)
     fields["kind"].widget = forms.RadioSelect(choices=ParticipantKind.choices)
+    for name in ("sector", "company_size", "institution_type"):
+        fields[name].choices = [("", _("Please choose")), *fields[name].choices[1:]]
     for name in ("organisation_name", "sector", "company_size", "institution_type"):
         fields[name].help_text = (
             _("Only for companies.")

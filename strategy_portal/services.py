@@ -40,9 +40,10 @@ def membership_add(*, district: District, user: User, role: str, organisation: s
 def membership_remove(*, membership: Membership) -> bool:
     """Remove a role; the last district admin of a district cannot be removed."""
     if membership.role == Role.ADMIN:
-        admins = Membership.objects.select_for_update().filter(
-            district_id=membership.district_id, role=Role.ADMIN
-        )
+        # Serialise team changes of one district: two admins removing each other at the same
+        # moment must not both succeed.
+        District.objects.select_for_update().get(pk=membership.district_id)
+        admins = Membership.objects.filter(district_id=membership.district_id, role=Role.ADMIN)
         if admins.count() <= 1:
             return False
     membership.delete()

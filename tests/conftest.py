@@ -43,6 +43,21 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.skip(reason="needs CELERY_BROKER_URL=redis://…"))
 
 
+@pytest.fixture(autouse=True)
+def _isolated_services(request):
+    """Each test starts with an empty cache (rate limits live there) and, unless it runs a real
+    worker, with tasks executed in-process even when a broker is configured."""
+    from django.core.cache import cache
+
+    from strategy_portal.celery import app
+
+    cache.clear()
+    eager = app.conf.task_always_eager
+    app.conf.task_always_eager = "celery_worker" not in request.keywords
+    yield
+    app.conf.task_always_eager = eager
+
+
 @pytest.fixture
 def password():
     return PASSWORD
