@@ -5,13 +5,15 @@ escaped); nh3 then removes every tag, attribute and URL scheme that is not on th
 nothing executable survives even if the renderer were tricked.
 """
 
+import re
+
 import nh3
 from django.utils.safestring import SafeString, mark_safe
 from markdown_it import MarkdownIt
 
 ALLOWED_TAGS = {
     "a", "abbr", "blockquote", "br", "code", "em", "h2", "h3", "h4", "h5", "h6", "hr", "li",
-    "ol", "p", "pre", "strong", "table", "tbody", "td", "th", "thead", "tr", "ul", "del",
+    "ol", "p", "pre", "strong", "table", "tbody", "td", "th", "thead", "tr", "ul", "del", "s",
 }  # fmt: skip
 ALLOWED_ATTRIBUTES = {
     "a": {"href", "title"},
@@ -34,11 +36,19 @@ def _demote_headings(html: str) -> str:
     return html.replace("<h1>", "<h2>").replace("</h1>", "</h2>")
 
 
+_CELL_ALIGN = re.compile(r'<(t[dh]) style="text-align:(left|center|right)">')
+
+
+def _align_cells(html: str) -> str:
+    # markdown-it aligns table cells with style="", which the allowlist strips; `align` survives.
+    return _CELL_ALIGN.sub(r'<\1 align="\2">', html)
+
+
 def render_markdown(text: str | None) -> SafeString:
     """Render user-written Markdown to HTML that is safe to put into a page."""
     if not text:
         return mark_safe("")  # noqa: S308 (empty string)
-    html = _demote_headings(_renderer.render(text))
+    html = _align_cells(_demote_headings(_renderer.render(text)))
     clean = nh3.clean(
         html,
         tags=ALLOWED_TAGS,

@@ -139,9 +139,8 @@ class PersonalDataView(LoginRequiredMixin, FormView):
         return {**super().get_form_kwargs(), "user": self.request.user}
 
     def form_valid(self, form):
-        user = self.request.user
+        services.account_delete(user=self.request.user)
         logout(self.request)
-        services.account_delete(user=user)
         messages.success(
             self.request,
             _("Your account has been deleted. Your public contributions remain, without your name."),
@@ -218,9 +217,12 @@ class TeamView(DistrictPermissionMixin, FormView):
 
 
 @require_POST
+@login_required
+# Signed-in users without the role get 403 (as on the class-based pages), not a login redirect.
 @permission_required(
     "strategy_portal.manage_team",
     fn=lambda request, district, pk: district_from(request, district),
+    raise_exception=True,
 )
 def team_remove(request, district, pk):
     district_obj = request.district

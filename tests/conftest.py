@@ -58,6 +58,12 @@ def _isolated_services(request):
     app.conf.task_always_eager = eager
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # PBKDF2 costs half a second per user on this machine; the hasher is not under test.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def password():
     return PASSWORD

@@ -1,0 +1,23 @@
+"""The pages the benchmark measures. Later capabilities add their pages here.
+
+The first target is the baseline every other figure is compared to. Paths are requested
+anonymously with GET against the demo data of `load_demo`; each must answer 200.
+"""
+
+from dataclasses import dataclass
+
+BASELINE = "baseline"
+
+
+@dataclass(frozen=True)
+class Target:
+    name: str  # the prefix of the printed figures: `<name>.median`, `<name>.p95`, …
+    path: str
+
+
+TARGETS = [
+    Target(BASELINE, "/__bench__/baseline/"),
+    Target("landing", "/"),
+    Target("district", "/landkreis-meissen/"),
+    Target("imprint", "/landkreis-meissen/impressum/"),
+]

@@ -1,0 +1,221 @@
+"""The profile page (/konto/profil/): who a participant speaks for, and their public name."""
+
+import pytest
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext
+
+from strategy_portal.models import (
+    CompanySize,
+    InstitutionType,
+    ParticipantKind,
+    Role,
+    Sector,
+)
+
+from ..factories import MembershipFactory
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """PBKDF2 costs a noticeable fraction of a second per user; these tests are not about it."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def de(msgid: str) -> str:
+    """The German text for one of the site's own msgids; fails if it is untranslated."""
+    with translation.override("de"):
+        text = gettext(msgid)
+    assert text != msgid, f"locale/de has no German text for {msgid!r}"
+    return text
+
+
+def profile_data(**changes):
+    data = {
+        "kind": ParticipantKind.CITIZEN,
+        "display_name": "",
+        "organisation_name": "",
+        "sector": "",
+        "company_size": "",
+        "institution_type": "",
+    }
+    data.update(changes)
+    return data
+
+
+def test_profile_requires_login(client, db):
+    response = client.get(reverse("profile"))
+
+    assert response.status_code == 302
+    assert response["Location"] == f"{reverse('account_login')}?next={reverse('profile')}"
+
+
+def test_profile_shows_the_participants_details(login, company):
+    response = login(company).get(reverse("profile"))
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert html.count("<h1") == 1
+    assert 'value="Lötwerk GmbH"' in html
+    assert 'name="kind" value="company" id="id_kind_1"' in html
+    assert f'<option value="{Sector.IT}" selected>' in html
+    assert f'<option value="{CompanySize.SMALL}" selected>' in html
+
+
+def test_profile_lists_roles_in_districts(login, facilitator, district):
+    html = login(facilitator).get(reverse("profile")).content.decode()
+
+    assert reverse("workspace", kwargs={"district": district.slug}) in html
+    assert "Landkreis Meißen" in html
+
+
+def test_citizen_becomes_a_company(login, citizen):
+    client = login(citizen)
+
+    response = client.post(
+        reverse("profile"),
+        profile_data(
+            kind=ParticipantKind.COMPANY,
+            display_name="Kim Beispiel",
+            organisation_name="Beispiel & Söhne KG",
+            sector=Sector.RETAIL,
+            company_size=CompanySize.MEDIUM,
+            institution_type=InstitutionType.CHAMBER,  # not for companies: dropped
+        ),
+    )
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("profile")
+    citizen.refresh_from_db()
+    assert citizen.kind == ParticipantKind.COMPANY
+    assert citizen.organisation_name == "Beispiel & Söhne KG"
+    assert citizen.sector == Sector.RETAIL
+    assert citizen.company_size == CompanySize.MEDIUM
+    assert citizen.institution_type == ""
+    assert citizen.public_name == "Beispiel & Söhne KG"
+    page = client.get(response["Location"])
+    assert de("Your profile has been saved.") in page.content.decode()
+
+
+def test_company_edits_its_size_and_public_name(login, company):
+    response = login(company).post(
+        reverse("profile"),
+        profile_data(
+            kind=ParticipantKind.COMPANY,
+            display_name="Frau Löt",
+            organisation_name="Lötwerk GmbH & Co. KG",
+            sector=Sector.MANUFACTURING,
+            company_size=CompanySize.LARGE,
+        ),
+    )
+
+    assert response.status_code == 302
+    company.refresh_from_db()
+    assert company.display_name == "Frau Löt"
+    assert company.organisation_name == "Lötwerk GmbH & Co. KG"
+    assert company.sector == Sector.MANUFACTURING
+    assert company.company_size == CompanySize.LARGE
+
+
+def test_switching_to_citizen_clears_organisation_fields(login, company):
+    response = login(company).post(
+        reverse("profile"),
+        profile_data(
+            kind=ParticipantKind.CITIZEN,
+            display_name="Kim Löt",
+            # still filled in the browser, but no longer true
+            organisation_name="Lötwerk GmbH",
+            sector=Sector.IT,
+            company_size=CompanySize.SMALL,
+            institution_type=InstitutionType.SCHOOL,
+        ),
+    )
+
+    assert response.status_code == 302
+    company.refresh_from_db()
+    assert company.kind == ParticipantKind.CITIZEN
+    assert (
+        company.organisation_name,
+        company.sector,
+        company.company_size,
+        company.institution_type,
+    ) == ("", "", "", "")
+    assert company.public_name == "Kim Löt"
+
+
+def test_institution_keeps_name_and_type_but_not_company_fields(login, citizen):
+    response = login(citizen).post(
+        reverse("profile"),
+        profile_data(
+            kind=ParticipantKind.INSTITUTION,
+            organisation_name="IHK Dresden",
+            institution_type=InstitutionType.CHAMBER,
+            sector=Sector.FINANCE,
+            company_size=CompanySize.LARGE,
+        ),
+    )
+
+    assert response.status_code == 302
+    citizen.refresh_from_db()
+    assert citizen.kind == ParticipantKind.INSTITUTION
+    assert citizen.organisation_name == "IHK Dresden"
+    assert citizen.institution_type == InstitutionType.CHAMBER
+    assert (citizen.sector, citizen.company_size) == ("", "")
+
+
+def test_company_without_name_gets_error_on_that_field_and_nothing_is_saved(login, citizen):
+    response = login(citizen).post(
+        reverse("profile"),
+        profile_data(
+            kind=ParticipantKind.COMPANY,
+            display_name="Neuer Name",
+            organisation_name="   ",
+            sector=Sector.IT,
+            company_size=CompanySize.SMALL,
+        ),
+    )
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    message = de("Please enter the name of your company.")
+    assert 'id="id_organisation_name_error"' in html
+    error_start = html.index('id="id_organisation_name_error"')
+    assert message in html[error_start : error_start + 400]
+    field = html[html.index('name="organisation_name"') :]
+    field = field[: field.index(">")]
+    assert 'aria-invalid="true"' in field
+    assert "id_organisation_name_error" in field  # aria-describedby ties the message to it
+    # Only that field is marked.
+    assert 'id="id_sector_error"' not in html
+    assert 'id="id_display_name_error"' not in html
+    citizen.refresh_from_db()
+    assert citizen.kind == ParticipantKind.CITIZEN
+    assert citizen.display_name == "Kim Beispiel"
+    assert citizen.sector == ""
+
+
+def test_unknown_kind_is_rejected_on_the_kind_field(login, citizen):
+    response = login(citizen).post(reverse("profile"), profile_data(kind="praesident"))
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["kind"]
+    assert 'id="id_kind_error"' in response.content.decode()
+    citizen.refresh_from_db()
+    assert citizen.kind == ParticipantKind.CITIZEN
+
+
+@pytest.mark.parametrize("role", [Role.FACILITATOR, Role.ADMIN])
+def test_profile_cannot_change_email_or_roles(login, district, role):
+    user = MembershipFactory(district=district, role=role).user
+    original_email = user.email
+
+    login(user).post(
+        reverse("profile"),
+        profile_data(email="boese@example.org", is_superuser="on", is_staff="on"),
+    )
+
+    user.refresh_from_db()
+    assert user.email == original_email
+    assert not user.is_superuser
+    assert not user.is_staff
+    assert user.memberships.get().role == role
