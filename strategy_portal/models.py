@@ -9,6 +9,7 @@ from django.db.models.functions import Lower
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 # Top-level path segments that belong to the site itself; a district slug may not take one.
@@ -109,7 +110,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         _("public name"),
         max_length=80,
         blank=True,
-        help_text=_("Shown next to your contributions. Leave empty to appear as “Teilnehmer*in”."),
+        help_text=_("Shown next to your contributions. Leave it empty to appear as “Participant”."),
     )
     kind = models.CharField(
         _("I take part as"),
@@ -200,10 +201,10 @@ def validate_theme_colour(value: str) -> None:
         raise ValidationError(
             _(
                 "This colour is too light: white text on it reaches a contrast of only "
-                "%(ratio).1f:1, WCAG requires 4.5:1. Please choose a darker shade."
+                "%(ratio)s:1, WCAG requires 4.5:1. Please choose a darker shade."
             ),
             code="contrast",
-            params={"ratio": ratio},
+            params={"ratio": number_format(ratio, 1)},
         )
 
 class DistrictKind(models.TextChoices):
