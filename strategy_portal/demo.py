@@ -36,7 +36,8 @@ LEGAL_PLACEHOLDER = {
         "## Stand der Vereinbarkeit mit den Anforderungen\n\n"
         "Diese Beteiligungsplattform soll die Anforderungen der BITV 2.0 (WCAG 2.1, Stufe AA) "
         "erfüllen.\n\n## Feedback und Kontakt\n\nBarrieren melden Sie bitte an {email}.\n\n"
-        "## Schlichtungsverfahren\n\nWenn Sie keine zufriedenstellende Antwort erhalten, können Sie "
+        "## Schlichtungsverfahren\n\nWenn Sie keine zufriedenstellende Antwort erhalten, "
+        "können Sie "
         "sich an die Schlichtungsstelle nach § 16 BGG wenden.\n\n"
         "*Platzhalter der Demo: Die Kreisverwaltung ersetzt diesen Text durch ihre Erklärung.*"
     ),
@@ -68,7 +69,8 @@ DISTRICTS = [
         "kind": "landkreis",
         "state": "Hessen",
         "tagline": (
-            "Der Digitalisierungsplan: Ideen aus Befragungen, Expert*innengesprächen und Workshops, "
+            "Der Digitalisierungsplan: Ideen aus Befragungen, Expert*innengesprächen und "
+            "Workshops, "
             "verdichtet zu Projekten in drei Prioritätsstufen."
         ),
         "theme_colour": "#2f5d34",
@@ -128,7 +130,9 @@ DISTRICTS = [
         "name": "Halle (Saale)",
         "kind": "kreisfreie_stadt",
         "state": "Sachsen-Anhalt",
-        "tagline": "Vom Strategiestarter-Workshop zur Roadmap mit nächsten Schritten und Zuständigkeiten.",
+        "tagline": (
+            "Vom Strategiestarter-Workshop zur Roadmap mit nächsten Schritten und Zuständigkeiten."
+        ),
         "theme_colour": "#5a3d8a",
         "contact_name": "Stadt Halle (Saale), Digitalisierung",
         "contact_email": "digital@halle.example",
@@ -144,7 +148,11 @@ DISTRICTS = [
 
 # (email, display name, kind, extra fields, role in a district)
 USERS = [
-    ("admin@strategieportal.example", "Site-Administration", {"is_superuser": True, "is_staff": True}),
+    (
+        "admin@strategieportal.example",
+        "Site-Administration",
+        {"is_superuser": True, "is_staff": True},
+    ),
     ("kreisverwaltung@landkreis-meissen.example", "Kreisverwaltung Meißen", {}),
     ("moderation@landkreis-meissen.example", "Moderation atene KOM", {}),
     ("buergerin@strategieportal.example", "Kim Beispiel", {}),
@@ -160,7 +168,12 @@ USERS = [
     ),
 ]
 MEMBERSHIPS = [
-    ("kreisverwaltung@landkreis-meissen.example", "landkreis-meissen", Role.ADMIN, "Landratsamt Meißen"),
+    (
+        "kreisverwaltung@landkreis-meissen.example",
+        "landkreis-meissen",
+        Role.ADMIN,
+        "Landratsamt Meißen",
+    ),
     ("moderation@landkreis-meissen.example", "landkreis-meissen", Role.FACILITATOR, "atene KOM"),
 ]
 DEMO_LOGINS = [

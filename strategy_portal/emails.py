@@ -32,7 +32,11 @@ def render_email(template_prefix: str, context: dict, *, request=None) -> tuple[
         # Most mails are plain text at heart; the HTML part is that text in the branded frame.
         html = render_to_string(
             "emails/base_message.html",
-            {**context, "subject": subject, "body": linebreaks_filter(urlize(text, autoescape=True))},
+            {
+                **context,
+                "subject": subject,
+                "body": linebreaks_filter(urlize(text, autoescape=True)),
+            },
             request=request,
         )
     return subject, text, html.strip()

@@ -130,7 +130,9 @@ class SignupForm(ParticipantFieldsMixin, AllauthSignupForm):
             self.fields[name].widget.attrs.pop("placeholder", None)
         self.fields["password1"].label = _("Password")
         self.fields["password2"].label = _("Password (again)")
-        self.fields["password1"].help_text = password_validation.password_validators_help_text_html()
+        self.fields[
+            "password1"
+        ].help_text = password_validation.password_validators_help_text_html()
         self.fields["privacy_consent"] = forms.BooleanField(
             label=_("I have read the privacy policy and agree that my details are processed."),
             error_messages={"required": _("Please agree to the privacy policy to sign up.")},
@@ -238,8 +240,10 @@ class MembershipAddForm(forms.Form):
         )
         if user is None:
             raise forms.ValidationError(
-                _("There is no confirmed account with this address. Ask the person to sign up "
-                  "first."),
+                _(
+                    "There is no confirmed account with this address. Ask the person to sign up "
+                    "first."
+                ),
                 code="unknown",
             )
         if Membership.objects.filter(user=user, district=self.district).exists():

@@ -36,6 +36,7 @@ RESERVED_SLUGS = frozenset(
 
 HEX_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 
+
 class TimeStampedModel(models.Model):
     created = models.DateTimeField(_("created"), auto_now_add=True)
     modified = models.DateTimeField(_("modified"), auto_now=True)
@@ -43,7 +44,9 @@ class TimeStampedModel(models.Model):
     class Meta:
         abstract = True
 
+
 # --- Users ----------------------------------------------------------------------------------------
+
 
 class UserManager(BaseUserManager):
     use_in_migrations = True
@@ -66,16 +69,19 @@ class UserManager(BaseUserManager):
         extra_fields.setdefault("is_superuser", True)
         return self._create_user(email, password, **extra_fields)
 
+
 class ParticipantKind(models.TextChoices):
     CITIZEN = "citizen", _("Citizen")
     COMPANY = "company", _("Company")
     INSTITUTION = "institution", _("Institution")
+
 
 class CompanySize(models.TextChoices):
     MICRO = "micro", _("Micro enterprise (up to 9 employees)")
     SMALL = "small", _("Small enterprise (10 to 49 employees)")
     MEDIUM = "medium", _("Medium-sized enterprise (50 to 249 employees)")
     LARGE = "large", _("Large enterprise (250 employees or more)")
+
 
 class Sector(models.TextChoices):
     RETAIL = "retail", _("Retail and wholesale")
@@ -93,6 +99,7 @@ class Sector(models.TextChoices):
     CREATIVE = "creative", _("Culture and creative industries")
     OTHER = "other", _("Other sector")
 
+
 class InstitutionType(models.TextChoices):
     SCHOOL = "school", _("School")
     UNIVERSITY = "university", _("University or research institute")
@@ -101,6 +108,7 @@ class InstitutionType(models.TextChoices):
     PUBLIC_BODY = "public_body", _("Municipality or public authority")
     SOCIAL = "social", _("Church, welfare or social organisation")
     OTHER = "other", _("Other institution")
+
 
 class User(AbstractBaseUser, PermissionsMixin):
     """A person with an account. Logs in by e-mail; the participant kind says who they speak for."""
@@ -172,7 +180,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     def get_short_name(self):
         return self.display_name or self.email
 
+
 # --- Districts ------------------------------------------------------------------------------------
+
 
 def validate_district_slug(value: str) -> None:
     if value.lower() in RESERVED_SLUGS:
@@ -182,14 +192,17 @@ def validate_district_slug(value: str) -> None:
             params={"slug": value},
         )
 
+
 def relative_luminance(hex_colour: str) -> float:
     channels = [int(hex_colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
     linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
     return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
 
+
 def contrast_ratio(colour_a: str, colour_b: str) -> float:
     lighter, darker = sorted((relative_luminance(colour_a), relative_luminance(colour_b)))[::-1]
     return (lighter + 0.05) / (darker + 0.05)
+
 
 def validate_theme_colour(value: str) -> None:
     if not HEX_COLOUR.match(value or ""):
@@ -207,10 +220,12 @@ def validate_theme_colour(value: str) -> None:
             params={"ratio": number_format(ratio, 1)},
         )
 
+
 class DistrictKind(models.TextChoices):
     LANDKREIS = "landkreis", _("District (Landkreis)")
     KREISFREIE_STADT = "kreisfreie_stadt", _("District-free city")
     GEMEINDE = "gemeinde", _("Municipality")
+
 
 class DistrictQuerySet(models.QuerySet):
     def active(self):
@@ -218,6 +233,7 @@ class DistrictQuerySet(models.QuerySet):
 
     def get_by_slug_or_404(self, slug: str) -> "District":
         return get_object_or_404(self.active(), slug=slug)
+
 
 class District(TimeStampedModel):
     """A Landkreis, a district-free city or a municipality that runs its strategy process here."""
@@ -257,7 +273,9 @@ class District(TimeStampedModel):
     imprint = models.TextField(_("imprint (Markdown)"), blank=True)
     privacy_policy = models.TextField(_("privacy policy (Markdown)"), blank=True)
     accessibility_statement = models.TextField(_("accessibility statement (Markdown)"), blank=True)
-    newsletter_sender_name = models.CharField(_("newsletter sender name"), max_length=150, blank=True)
+    newsletter_sender_name = models.CharField(
+        _("newsletter sender name"), max_length=150, blank=True
+    )
     newsletter_sender_email = models.EmailField(_("newsletter sender address"), blank=True)
     is_active = models.BooleanField(
         _("published"), default=True, help_text=_("Unpublished districts are not reachable.")
@@ -287,9 +305,11 @@ class District(TimeStampedModel):
         if self.slug:
             self.slug = self.slug.lower()
 
+
 class DistrictOwnedQuerySet(models.QuerySet):
     def for_district(self, district: District):
         return self.filter(district=district)
+
 
 class DistrictOwned(TimeStampedModel):
     """Base for everything that belongs to a district; read it through `for_district()`."""
@@ -306,9 +326,11 @@ class DistrictOwned(TimeStampedModel):
     class Meta:
         abstract = True
 
+
 class Role(models.TextChoices):
     ADMIN = "admin", _("District administrator")
     FACILITATOR = "facilitator", _("Facilitator")
+
 
 class Membership(TimeStampedModel):
     """Gives a user a role in one district."""
@@ -338,6 +360,7 @@ class Membership(TimeStampedModel):
     def __str__(self):
         return f"{self.user} – {self.district} ({self.get_role_display()})"
 
+
 class ActionField(DistrictOwned):
     """A Handlungsfeld of a district's strategy, or a cross-cutting theme."""
 
@@ -357,6 +380,7 @@ class ActionField(DistrictOwned):
 
     def __str__(self):
         return self.title
+
 
 class SiteProfile(TimeStampedModel):
     """The operator's own legal pages, shown where no district is in view. One row."""
@@ -379,16 +403,20 @@ class SiteProfile(TimeStampedModel):
         profile, _created = cls.objects.get_or_create(pk=1)
         return profile
 
+
 # --- E-mail outbox --------------------------------------------------------------------------------
+
 
 class EmailStatus(models.TextChoices):
     QUEUED = "queued", _("queued")
     SENT = "sent", _("sent")
     FAILED = "failed", _("failed")
 
+
 class OutgoingEmailQuerySet(models.QuerySet):
     def due(self, *, older_than):
         return self.filter(status=EmailStatus.QUEUED, created__lt=older_than)
+
 
 class OutgoingEmail(TimeStampedModel):
     """One e-mail to one address, stored before it is handed to a worker, so none is lost."""

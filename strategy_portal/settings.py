@@ -118,7 +118,7 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # WAL lets the dev server read while a task writes; a busy timeout instead of "database is locked".
+    # WAL lets the dev server read while a task writes; wait instead of "database is locked".
     DATABASES["default"]["OPTIONS"] = {
         "timeout": 20,
         "transaction_mode": "IMMEDIATE",

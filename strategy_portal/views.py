@@ -67,9 +67,7 @@ class LandingView(ListView):
 
     def get_queryset(self):
         return District.objects.active().annotate(
-            action_field_count=Count(
-                "actionfields", filter=Q(actionfields__is_cross_cutting=False)
-            )
+            action_field_count=Count("actionfields", filter=Q(actionfields__is_cross_cutting=False))
         )
 
 
@@ -143,7 +141,10 @@ class PersonalDataView(LoginRequiredMixin, FormView):
         logout(self.request)
         messages.success(
             self.request,
-            _("Your account has been deleted. Your public contributions remain, without your name."),
+            _(
+                "Your account has been deleted. "
+                "Your public contributions remain, without your name."
+            ),
         )
         return redirect("landing")
 
@@ -228,9 +229,9 @@ def team_remove(request, district, pk):
     district_obj = request.district
     membership = get_object_or_404(Membership, pk=pk, district=district_obj)
     if services.membership_remove(membership=membership):
-        messages.success(request, _("%(email)s was removed from the team.") % {
-            "email": membership.user.email
-        })
+        messages.success(
+            request, _("%(email)s was removed from the team.") % {"email": membership.user.email}
+        )
     else:
         messages.error(request, _("The last district administrator cannot be removed."))
     if request.htmx:
@@ -303,4 +304,6 @@ def server_error(request):
         return HttpResponseServerError(template.render({"request": request}))
     except Exception:
         logger.exception("The error page itself failed to render")
-        return HttpResponseServerError("Interner Fehler / Internal server error", content_type="text/plain")
+        return HttpResponseServerError(
+            "Interner Fehler / Internal server error", content_type="text/plain"
+        )

@@ -15,6 +15,6 @@ class Command(BaseCommand):
         summary = ", ".join(f"{count} {name}" for name, count in created.items())
         self.stdout.write(self.style.SUCCESS(f"Demo loaded (newly created: {summary})."))
         if not quiet_logins:
-            self.stdout.write("Demo logins (password for all: %s):" % DEMO_PASSWORD)
+            self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
             for label, email in DEMO_LOGINS:
                 self.stdout.write(f"  {label:<32} {email}")
