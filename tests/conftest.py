@@ -71,7 +71,9 @@ def password():
 
 @pytest.fixture
 def district(db):
-    return DistrictFactory(name="Landkreis Meißen", slug="landkreis-meissen", theme_colour="#8a1b2e")
+    return DistrictFactory(
+        name="Landkreis Meißen", slug="landkreis-meissen", theme_colour="#8a1b2e"
+    )
 
 
 @pytest.fixture

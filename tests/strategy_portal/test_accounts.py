@@ -75,12 +75,6 @@ def _empty_cache():
     cache.clear()
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    """PBKDF2 costs a noticeable fraction of a second per login; these tests are not about it."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def sign_up(client, django_capture_on_commit_callbacks):
     """POST the sign-up form and run the mail tasks that wait for the commit."""

@@ -15,12 +15,6 @@ from strategy_portal.models import ParticipantKind, User
 FORGED_TOKEN = "F" * 64
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    """PBKDF2 costs a noticeable fraction of a second per user; these tests are not about it."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def csrf_client():
     """A browser-like client: the CSRF check is not waived as in the default test client."""

@@ -16,12 +16,6 @@ from strategy_portal.models import (
 from ..factories import MembershipFactory
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    """PBKDF2 costs a noticeable fraction of a second per user; these tests are not about it."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def de(msgid: str) -> str:
     """The German text for one of the site's own msgids; fails if it is untranslated."""
     with translation.override("de"):

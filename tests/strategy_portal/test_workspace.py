@@ -1,0 +1,414 @@
+"""The workspace of a district: overview, settings and legal pages, team."""
+
+from io import BytesIO
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
+
+from strategy_portal.forms import DistrictSettingsForm
+from strategy_portal.models import District, Membership, Role
+
+from ..factories import ActionFieldFactory, MembershipFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+WORKSPACE = "/landkreis-meissen/verwaltung/"
+SETTINGS = "/landkreis-meissen/verwaltung/einstellungen/"
+TEAM = "/landkreis-meissen/verwaltung/team/"
+
+
+def remove_url(membership, slug="landkreis-meissen"):
+    return f"/{slug}/verwaltung/team/{membership.pk}/entfernen/"
+
+
+def error_codes(response, field):
+    """The codes of the errors a form in the response shows on `field`."""
+    form = response.context["form"]
+    return [error.code for error in form.errors.as_data().get(field, [])]
+
+
+def settings_data(district, **changes):
+    """The settings form as the district admin would submit it unchanged, plus `changes`."""
+    data = {}
+    for name in DistrictSettingsForm.Meta.fields:
+        if name == "logo":
+            continue
+        data[name] = getattr(district, name)
+    data.update(changes)
+    return data
+
+
+def png_file(name="logo.png"):
+    buffer = BytesIO()
+    Image.new("RGB", (4, 4), "#8a1b2e").save(buffer, format="PNG")
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/png")
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+
+
+# --- Who gets in ----------------------------------------------------------------------------------
+
+
+def test_facilitator_sees_the_workspace_with_team_and_action_fields(login, district, facilitator):
+    ActionFieldFactory(district=district, title="Neue Arbeitsformen / Arbeit 4.0")
+    MembershipFactory(district=district, role=Role.ADMIN, user__email="chefin@example.org")
+
+    response = login(facilitator).get(WORKSPACE)
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Neue Arbeitsformen / Arbeit 4.0" in html
+    assert "moderation@example.org" in html
+    assert "chefin@example.org" in html
+    # A facilitator does not manage branding or the team: no links to those pages.
+    assert SETTINGS not in html
+    assert TEAM not in html
+
+
+def test_district_admin_sees_the_workspace_with_links_to_settings_and_team(
+    login, district, district_admin
+):
+    response = login(district_admin).get(WORKSPACE)
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert f'href="{SETTINGS}"' in html
+    assert f'href="{TEAM}"' in html
+
+
+def test_site_admin_may_enter_every_workspace(login, district, site_admin):
+    assert login(site_admin).get(WORKSPACE).status_code == 200
+    assert login(site_admin).get(SETTINGS).status_code == 200
+    assert login(site_admin).get(TEAM).status_code == 200
+
+
+@pytest.mark.parametrize("path", [WORKSPACE, SETTINGS, TEAM])
+def test_citizen_gets_403_in_the_workspace(login, district, citizen, path):
+    assert login(citizen).get(path).status_code == 403
+
+
+@pytest.mark.parametrize("path", [WORKSPACE, SETTINGS, TEAM])
+def test_facilitator_of_another_district_gets_403(
+    login, district, other_district_facilitator, path
+):
+    assert login(other_district_facilitator).get(path).status_code == 403
+
+
+@pytest.mark.parametrize("path", [WORKSPACE, SETTINGS, TEAM])
+def test_anonymous_visitor_is_sent_to_login(client, district, path):
+    response = client.get(path)
+
+    assert response.status_code == 302
+    assert response["Location"].startswith("/konto/login/")
+    assert f"next={path}" in response["Location"].replace("%2F", "/")
+
+
+def test_workspace_of_an_unknown_district_is_404(login, district_admin):
+    assert login(district_admin).get("/gibt-es-nicht/verwaltung/").status_code == 404
+
+
+def test_workspace_link_appears_in_the_navigation_for_staff_only(
+    login, client, district, facilitator, citizen
+):
+    assert f'href="{WORKSPACE}"' in login(facilitator).get("/landkreis-meissen/").content.decode()
+    client.logout()
+    assert f'href="{WORKSPACE}"' not in login(citizen).get("/landkreis-meissen/").content.decode()
+
+
+# --- Settings -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("user_fixture", ["facilitator", "citizen", "other_district_facilitator"])
+def test_settings_cannot_be_changed_without_the_admin_role(request, login, district, user_fixture):
+    user = request.getfixturevalue(user_fixture)
+
+    response = login(user).post(SETTINGS, settings_data(district, imprint="Gekapert"))
+
+    assert response.status_code == 403
+    district.refresh_from_db()
+    assert district.imprint != "Gekapert"
+
+
+def test_district_admin_saves_contact_and_legal_texts(login, district, district_admin):
+    data = settings_data(
+        district,
+        contact_name="Wirtschaftsförderung Region Meißen",
+        contact_email="digital@wrm.example",
+        contact_phone="03522 303-0",
+        imprint="## Angaben gemäß § 5 DDG\n\nLandratsamt Meißen",
+        privacy_policy="## Verantwortliche Stelle\n\nLandratsamt Meißen",
+        accessibility_statement="## Stand\n\nTeilweise barrierefrei.",
+        website="www.kreis-meissen.de",
+    )
+
+    response = login(district_admin).post(SETTINGS, data)
+
+    assert response.status_code == 302
+    assert response["Location"] == SETTINGS
+    district.refresh_from_db()
+    assert district.contact_name == "Wirtschaftsförderung Region Meißen"
+    assert district.contact_email == "digital@wrm.example"
+    assert district.contact_phone == "03522 303-0"
+    assert district.imprint == "## Angaben gemäß § 5 DDG\n\nLandratsamt Meißen"
+    assert district.privacy_policy.startswith("## Verantwortliche Stelle")
+    assert district.accessibility_statement.endswith("Teilweise barrierefrei.")
+    assert district.website == "https://www.kreis-meissen.de"
+    # The public page shows the new text.
+    html = login(district_admin).get("/landkreis-meissen/impressum/").content.decode()
+    assert "<h2>Angaben gemäß § 5 DDG</h2>" in html
+
+
+def test_saving_settings_confirms_with_a_message(login, district, district_admin):
+    response = login(district_admin).post(SETTINGS, settings_data(district), follow=True)
+
+    assert response.status_code == 200
+    assert len(list(response.context["messages"])) == 1
+
+
+def test_invalid_theme_colour_shows_a_field_error_and_changes_nothing(
+    login, district, district_admin
+):
+    data = settings_data(district, theme_colour="#ffff00", contact_name="Neue Stelle")
+
+    response = login(district_admin).post(SETTINGS, data)
+
+    assert response.status_code == 200
+    assert error_codes(response, "theme_colour") == ["contrast"]
+    assert 'id="id_theme_colour_error"' in response.content.decode()
+    district.refresh_from_db()
+    assert district.theme_colour == "#8a1b2e"
+    assert district.contact_name != "Neue Stelle"
+
+
+def test_theme_colour_that_is_no_hex_code_is_rejected(login, district, district_admin):
+    response = login(district_admin).post(SETTINGS, settings_data(district, theme_colour="rot"))
+
+    assert response.status_code == 200
+    assert error_codes(response, "theme_colour") == ["format"]
+    district.refresh_from_db()
+    assert district.theme_colour == "#8a1b2e"
+
+
+def test_logo_upload_with_alt_text_is_saved(login, district, district_admin):
+    data = settings_data(district, logo=png_file(), logo_alt="Wappen des Landkreises Meißen")
+
+    response = login(district_admin).post(SETTINGS, data)
+
+    assert response.status_code == 302
+    district.refresh_from_db()
+    assert district.logo.name.startswith("districts/logos/")
+    assert district.logo_alt == "Wappen des Landkreises Meißen"
+    html = login(district_admin).get("/landkreis-meissen/").content.decode()
+    assert f'src="{district.logo.url}" alt="Wappen des Landkreises Meißen"' in html
+
+
+def test_logo_upload_without_alt_text_is_rejected_on_the_alt_field(login, district, district_admin):
+    data = settings_data(district, logo=png_file(), logo_alt="")
+
+    response = login(district_admin).post(SETTINGS, data)
+
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert "logo_alt" in form.errors
+    assert "logo" not in form.errors
+    assert 'id="id_logo_alt_error"' in response.content.decode()
+    district.refresh_from_db()
+    assert not district.logo
+
+
+def test_logo_that_is_not_an_image_is_rejected(login, district, district_admin):
+    fake = SimpleUploadedFile("logo.png", b"%PDF-1.4 not an image", content_type="image/png")
+    data = settings_data(district, logo=fake, logo_alt="Wappen")
+
+    response = login(district_admin).post(SETTINGS, data)
+
+    assert response.status_code == 200
+    assert error_codes(response, "logo") == ["invalid_image"]
+    district.refresh_from_db()
+    assert not district.logo
+
+
+def test_missing_name_is_a_field_error(login, district, district_admin):
+    response = login(district_admin).post(SETTINGS, settings_data(district, name=""))
+
+    assert response.status_code == 200
+    assert error_codes(response, "name") == ["required"]
+    assert District.objects.get(pk=district.pk).name == "Landkreis Meißen"
+
+
+# --- Team -----------------------------------------------------------------------------------------
+
+
+def test_admin_adds_a_verified_user_as_facilitator(login, district, district_admin):
+    person = UserFactory(email="Moderation@Atene.example")
+
+    response = login(district_admin).post(
+        TEAM,
+        {
+            "email": "moderation@atene.example",
+            "role": Role.FACILITATOR,
+            "organisation": "atene KOM",
+        },
+    )
+
+    assert response.status_code == 302
+    assert response["Location"] == TEAM
+    membership = Membership.objects.get(user=person, district=district)
+    assert membership.role == Role.FACILITATOR
+    assert membership.organisation == "atene KOM"
+    # The new facilitator can now enter the workspace.
+    assert login(person).get(WORKSPACE).status_code == 200
+
+
+def test_admin_can_add_another_admin(login, district, district_admin):
+    person = UserFactory()
+
+    login(district_admin).post(TEAM, {"email": person.email, "role": Role.ADMIN})
+
+    assert Membership.objects.get(user=person, district=district).role == Role.ADMIN
+
+
+def test_adding_an_unknown_email_is_a_field_error(login, district, district_admin):
+    response = login(district_admin).post(
+        TEAM, {"email": "niemand@example.org", "role": Role.FACILITATOR}
+    )
+
+    assert response.status_code == 200
+    assert error_codes(response, "email") == ["unknown"]
+    assert 'id="id_email_error"' in response.content.decode()
+    assert Membership.objects.filter(district=district).count() == 1
+
+
+def test_adding_an_unverified_account_is_a_field_error(login, district, district_admin):
+    person = UserFactory(email="unbestaetigt@example.org", verified=False)
+
+    response = login(district_admin).post(TEAM, {"email": person.email, "role": Role.FACILITATOR})
+
+    assert error_codes(response, "email") == ["unknown"]
+    assert not Membership.objects.filter(user=person).exists()
+
+
+def test_adding_a_member_twice_is_a_field_error(login, district, district_admin, facilitator):
+    response = login(district_admin).post(TEAM, {"email": facilitator.email, "role": Role.ADMIN})
+
+    assert response.status_code == 200
+    assert error_codes(response, "email") == ["exists"]
+    assert Membership.objects.get(user=facilitator, district=district).role == Role.FACILITATOR
+
+
+def test_member_of_another_district_can_join_this_team(
+    login, district, district_admin, other_district_facilitator
+):
+    login(district_admin).post(
+        TEAM, {"email": other_district_facilitator.email, "role": Role.FACILITATOR}
+    )
+
+    assert other_district_facilitator.memberships.count() == 2
+
+
+def test_facilitator_cannot_add_team_members(login, district, facilitator):
+    person = UserFactory()
+
+    response = login(facilitator).post(TEAM, {"email": person.email, "role": Role.ADMIN})
+
+    assert response.status_code == 403
+    assert not Membership.objects.filter(user=person).exists()
+
+
+def test_admin_removes_a_facilitator_and_is_redirected(
+    login, district, district_admin, facilitator
+):
+    membership = Membership.objects.get(user=facilitator, district=district)
+
+    response = login(district_admin).post(remove_url(membership))
+
+    assert response.status_code == 302
+    assert response["Location"] == TEAM
+    assert not Membership.objects.filter(pk=membership.pk).exists()
+    assert login(facilitator).get(WORKSPACE).status_code == 403
+
+
+def test_removal_with_htmx_returns_the_team_list_partial(
+    login, district, district_admin, facilitator
+):
+    membership = Membership.objects.get(user=facilitator, district=district)
+
+    response = login(district_admin).post(remove_url(membership), headers={"HX-Request": "true"})
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert [t.name for t in response.templates][0] == "strategy_portal/workspace/_team_list.html"
+    assert html.lstrip().startswith('<div id="team-list">')
+    assert "<html" not in html
+    assert "kreisadmin@example.org" in html  # the remaining team
+    assert remove_url(membership) not in html  # the removed person's row is gone …
+    assert 'role="status"' in html and "moderation@example.org" in html  # … the message says so
+    assert not Membership.objects.filter(pk=membership.pk).exists()
+
+
+def test_last_district_admin_cannot_be_removed(login, district, district_admin):
+    membership = Membership.objects.get(user=district_admin, district=district)
+
+    response = login(district_admin).post(remove_url(membership), follow=True)
+
+    assert Membership.objects.filter(pk=membership.pk).exists()
+    messages = list(response.context["messages"])
+    assert [m.level_tag for m in messages] == ["error"]
+
+
+def test_one_of_two_admins_can_be_removed(login, district, district_admin):
+    second = MembershipFactory(district=district, role=Role.ADMIN)
+
+    login(district_admin).post(remove_url(second))
+
+    assert not Membership.objects.filter(pk=second.pk).exists()
+    assert Membership.objects.filter(district=district, role=Role.ADMIN).count() == 1
+
+
+def test_admin_cannot_remove_members_of_another_district(
+    login, district, district_admin, other_district_facilitator
+):
+    foreign = Membership.objects.get(user=other_district_facilitator)
+    client = login(district_admin)
+
+    # Through the own district's address the membership does not exist …
+    response_own = client.post(remove_url(foreign, "landkreis-meissen"))
+    # … and the other district's address needs the admin role there.
+    response_other = client.post(remove_url(foreign, "wetteraukreis"))
+
+    assert response_own.status_code == 404
+    assert response_other.status_code == 403
+    assert Membership.objects.filter(pk=foreign.pk).exists()
+
+
+def test_facilitator_cannot_remove_team_members(login, district, district_admin, facilitator):
+    admin_membership = Membership.objects.get(user=district_admin)
+    MembershipFactory(district=district, role=Role.ADMIN)
+
+    response = login(facilitator).post(remove_url(admin_membership))
+
+    assert response.status_code == 403
+    assert Membership.objects.filter(pk=admin_membership.pk).exists()
+
+
+def test_anonymous_removal_is_sent_to_login(client, district, facilitator):
+    membership = Membership.objects.get(user=facilitator)
+
+    response = client.post(remove_url(membership))
+
+    assert response.status_code == 302
+    assert response["Location"].startswith("/konto/login/")
+    assert Membership.objects.filter(pk=membership.pk).exists()
+
+
+def test_removal_needs_post(login, district, district_admin, facilitator):
+    membership = Membership.objects.get(user=facilitator)
+
+    response = login(district_admin).get(remove_url(membership))
+
+    assert response.status_code == 405
+    assert Membership.objects.filter(pk=membership.pk).exists()
