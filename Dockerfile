@@ -20,7 +20,8 @@ FROM python:3.11-slim-bookworm
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     PIP_NO_CACHE_DIR=1 \
-    PIP_DISABLE_PIP_VERSION_CHECK=1
+    PIP_DISABLE_PIP_VERSION_CHECK=1 \
+    WEB_CONCURRENCY=3
 
 # WeasyPrint renders PDFs with Pango (text layout) and HarfBuzz (font subsetting);
 # gettext compiles the German and English catalogues; fonts-dejavu-core is a fallback font
@@ -49,13 +50,14 @@ COPY . .
 # so whitenoise's compressed manifest storage is what gets written; the key is a throw-away one.
 RUN DEBUG=0 SECRET_KEY=build-only-not-secret python manage.py collectstatic --noinput --verbosity 0 \
     && DEBUG=0 SECRET_KEY=build-only-not-secret python manage.py compilemessages \
-        --ignore 'node_modules/*' --verbosity 0 \
+        --ignore 'node_modules/*' --ignore '.venv/*' --verbosity 0 \
     && mkdir -p /app/media \
     && chown app:app /app/media
 
 USER app
 
 EXPOSE 8000
-# The worker and beat containers override the command (see docker-compose.yml).
+# gunicorn takes its number of worker processes from WEB_CONCURRENCY. The worker and beat
+# containers override the command (see docker-compose.yml).
 CMD ["gunicorn", "strategy_portal.wsgi:application", "--bind", "0.0.0.0:8000", \
-     "--workers", "3", "--access-logfile", "-", "--timeout", "60"]
+     "--access-logfile", "-", "--timeout", "60"]

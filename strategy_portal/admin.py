@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from .models import ActionField, District, Membership, OutgoingEmail, SiteProfile, User
@@ -49,6 +50,7 @@ class ActionFieldInline(admin.TabularInline):
 
 @admin.register(District)
 class DistrictAdmin(admin.ModelAdmin):
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["name", "slug", "kind", "state", "is_active"]
     list_filter = ["kind", "is_active"]
     search_fields = ["name", "slug"]

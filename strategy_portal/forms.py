@@ -5,6 +5,8 @@ from django import forms
 from django.contrib.auth import password_validation
 from django.forms.boundfield import BoundField
 from django.forms.renderers import TemplatesSetting
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from .models import (
@@ -136,6 +138,11 @@ class SignupForm(ParticipantFieldsMixin, AllauthSignupForm):
         self.fields["privacy_consent"] = forms.BooleanField(
             label=_("I have read the privacy policy and agree that my details are processed."),
             error_messages={"required": _("Please agree to the privacy policy to sign up.")},
+            help_text=format_html(
+                '<a class="kern-link" href="{}">{}</a>',
+                reverse("site_privacy_policy"),
+                _("Read the privacy policy"),
+            ),
         )
 
     def custom_signup(self, request, user):

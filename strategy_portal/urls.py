@@ -42,7 +42,7 @@ urlpatterns = [
     path("konto/profil/", views.ProfileView.as_view(), name="profile"),
     path("konto/daten/", views.PersonalDataView.as_view(), name="personal_data"),
     path("konto/daten/export/", views.personal_data_export, name="personal_data_export"),
-    path("konto/", include("allauth.urls")),
+    path("konto/", include("strategy_portal.account_urls")),
     path("impressum/", views.LegalPageView.as_view(page="imprint"), name="site_imprint"),
     path(
         "datenschutz/",

@@ -272,7 +272,7 @@ def _check_cache():
 def _check_broker():
     from .celery import app
 
-    with app.connection_for_write() as conn:
+    with app.connection_for_write(settings.CELERY_BROKER_URL) as conn:
         conn.ensure_connection(max_retries=1, timeout=2)
 
 

@@ -29,13 +29,13 @@ def pytest_collection_modifyitems(config, items):
     on_postgres = database_url.startswith(("postgres://", "postgresql://"))
     has_redis = os.environ.get("CELERY_BROKER_URL", "").startswith("redis://")
     for item in items:
-        if "postgres" in item.keywords and not on_postgres:
+        if item.get_closest_marker("postgres") and not on_postgres:
             if _services_required():
                 raise pytest.UsageError(
                     "REQUIRE_SERVICES=1 but DATABASE_URL does not point at PostgreSQL"
                 )
             item.add_marker(pytest.mark.skip(reason="needs DATABASE_URL=postgres://…"))
-        if "redis" in item.keywords and not has_redis:
+        if item.get_closest_marker("redis") and not has_redis:
             if _services_required():
                 raise pytest.UsageError(
                     "REQUIRE_SERVICES=1 but CELERY_BROKER_URL does not point at Redis"
@@ -53,7 +53,7 @@ def _isolated_services(request):
 
     cache.clear()
     eager = app.conf.task_always_eager
-    app.conf.task_always_eager = "celery_worker" not in request.keywords
+    app.conf.task_always_eager = request.node.get_closest_marker("celery_worker") is None
     yield
     app.conf.task_always_eager = eager
 

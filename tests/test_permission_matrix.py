@@ -40,7 +40,7 @@ ROLES = [
     "site_admin",
 ]
 
-TO_LOGIN = (302, "/konto/login/?next=")
+TO_LOGIN = (302, "/konto/anmelden/?next=")
 TO_ADMIN_LOGIN = (302, "/admin/login/?next=")
 
 
@@ -90,15 +90,17 @@ EXPECTED = {
     # the password; without a pending code the confirmation page sends them to request one.
     "account_request_reauthentication_code": SIGNED_IN,
     "account_confirm_reauthentication_code": roles(
-        (302, "/konto/reauthenticate/code/"), anonymous=TO_LOGIN
+        (302, "/konto/erneut-anmelden/code/"), anonymous=TO_LOGIN
     ),
     # Login by code is off: there is never a pending code to confirm.
-    "account_confirm_login_code": roles((302, "/konto/profil/"), anonymous=(302, "/konto/login/")),
+    "account_confirm_login_code": roles(
+        (302, "/konto/profil/"), anonymous=(302, "/konto/anmelden/")
+    ),
     "account_email": SIGNED_IN,
     "account_email_verification_sent": PUBLIC,
     "account_change_password": SIGNED_IN,
     # Everybody here has a password, so "set" forwards to "change".
-    "account_set_password": roles((302, "/konto/password/change/"), anonymous=TO_LOGIN),
+    "account_set_password": roles((302, "/konto/passwort/aendern/"), anonymous=TO_LOGIN),
     "account_reset_password": PUBLIC,
     "account_reset_password_done": PUBLIC,
     # A forged key shows the "link invalid" page, for everyone alike.

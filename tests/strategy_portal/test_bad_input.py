@@ -261,9 +261,9 @@ def test_signup_with_taken_email_in_other_case_does_not_fail(client, citizen):
 @pytest.mark.parametrize(
     "path",
     [
-        "/konto/confirm-email/nicht-echt/",
-        "/konto/password/reset/key/zz-nicht-echt/",
-        "/konto/password/reset/key/1-set-password/",
+        "/konto/e-mail-bestaetigen/nicht-echt/",
+        "/konto/passwort/neu/zz-nicht-echt/",
+        "/konto/passwort/neu/1-set-password/",
     ],
 )
 def test_forged_account_links_do_not_fail(db, path):

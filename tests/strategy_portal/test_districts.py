@@ -357,7 +357,7 @@ def test_demo_users_can_log_in(client, db):
     call_command("load_demo", "--quiet-logins", stdout=StringIO())
 
     for _label, email in DEMO_LOGINS:
-        response = client.post("/konto/login/", {"login": email, "password": DEMO_PASSWORD})
+        response = client.post("/konto/anmelden/", {"login": email, "password": DEMO_PASSWORD})
 
         assert response.status_code == 302, email
         assert int(client.session["_auth_user_id"]) == User.objects.get(email=email).pk

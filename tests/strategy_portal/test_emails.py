@@ -16,7 +16,7 @@ from strategy_portal.models import EmailStatus, OutgoingEmail
 pytestmark = pytest.mark.django_db
 
 PREFIX = "account/email/password_reset_key"
-RESET_URL = "https://strategieportal.example/konto/password/reset/key/abc-123/"
+RESET_URL = "https://strategieportal.example/konto/passwort/neu/abc-123/"
 
 
 class FailingBackend(BaseEmailBackend):
@@ -308,7 +308,7 @@ def test_mail_stays_queued_when_enqueuing_fails_and_the_request_succeeds(
     monkeypatch.setattr(tasks.send_email, "delay", broker_down)
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post("/konto/password/reset/", {"email": citizen.email})
+        response = client.post("/konto/passwort/vergessen/", {"email": citizen.email})
 
     assert response.status_code == 302
     email = OutgoingEmail.objects.get(to=citizen.email)

@@ -263,8 +263,8 @@ def rendered_pages(client, login, district, citizen, facilitator):
         ("landing", client.get("/")),
         ("district home", client.get(f"/{district.slug}/")),
         ("legal page", client.get(f"/{district.slug}/impressum/")),
-        ("login", client.get("/konto/login/")),
-        ("signup", client.get("/konto/signup/")),
+        ("login", client.get("/konto/anmelden/")),
+        ("signup", client.get("/konto/registrieren/")),
         ("not found", client.get(f"/{district.slug}/gibt-es-nicht/")),
     ]
     login(citizen)

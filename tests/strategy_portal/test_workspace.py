@@ -103,7 +103,7 @@ def test_anonymous_visitor_is_sent_to_login(client, district, path):
     response = client.get(path)
 
     assert response.status_code == 302
-    assert response["Location"].startswith("/konto/login/")
+    assert response["Location"].startswith("/konto/anmelden/")
     assert f"next={path}" in response["Location"].replace("%2F", "/")
 
 
@@ -401,7 +401,7 @@ def test_anonymous_removal_is_sent_to_login(client, district, facilitator):
     response = client.post(remove_url(membership))
 
     assert response.status_code == 302
-    assert response["Location"].startswith("/konto/login/")
+    assert response["Location"].startswith("/konto/anmelden/")
     assert Membership.objects.filter(pk=membership.pk).exists()
 
 

@@ -1,0 +1,147 @@
+"""Accessibility (BITV 2.0 / WCAG 2.1 AA): axe-core finds nothing, and the keyboard gets around.
+
+axe-core is injected as an inline script, which the site's CSP rightly forbids; these pages are
+therefore opened in a context that bypasses CSP. test_privacy.py checks the same pages with CSP on.
+"""
+
+import pytest
+
+from ..factories import PASSWORD, ActionFieldFactory, UserFactory
+from .conftest import format_violations, log_in, run_axe, screenshot
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def district_with_content(district):
+    ActionFieldFactory(district=district, title="Nahversorgung, Einzelhandel und Gewerbe")
+    ActionFieldFactory(district=district, title="Neue Arbeitsformen / Arbeit 4.0")
+    return district
+
+
+def assert_no_violations(page, axe_source, name):
+    screenshot(page, f"axe-{name}")
+    violations = run_axe(page, axe_source)
+    assert not violations, format_violations(page.url, violations)
+
+
+@pytest.mark.parametrize(
+    ("name", "path"),
+    [
+        ("landing", "/"),
+        ("district", "/{district}/"),
+        ("login", "/konto/anmelden/"),
+        ("signup", "/konto/registrieren/"),
+        ("password-reset", "/konto/passwort/vergessen/"),
+        ("imprint", "/{district}/impressum/"),
+        ("not-found", "/{district}/gibt-es-nicht/"),
+    ],
+)
+def test_public_page_has_no_axe_violations(
+    live_server, axe_page, axe_source, district_with_content, name, path
+):
+    axe_page.goto(live_server.url + path.format(district=district_with_content.slug))
+    assert_no_violations(axe_page, axe_source, name)
+
+
+def test_signup_with_errors_has_no_axe_violations(live_server, axe_page, axe_source):
+    """Error messages tied to their fields must not break the form's accessibility."""
+    axe_page.goto(f"{live_server.url}/konto/registrieren/")
+    form = axe_page.locator("main form")
+    form.locator("input[name='email']").fill("keine-adresse")
+    form.locator("input[name='password1']").fill("kurz")
+    with axe_page.expect_navigation():
+        form.locator("button[type='submit']").click()
+    assert axe_page.locator("[aria-invalid='true']").count() >= 1
+    assert_no_violations(axe_page, axe_source, "signup-errors")
+
+
+def test_profile_has_no_axe_violations(live_server, axe_page, axe_source, db):
+    user = UserFactory(email="profil@example.org", display_name="Kim Beispiel")
+    log_in(axe_page, live_server.url, user.email, PASSWORD)
+    axe_page.goto(f"{live_server.url}/konto/profil/")
+    assert axe_page.url.endswith("/konto/profil/")
+    assert_no_violations(axe_page, axe_source, "profile")
+
+
+def test_account_and_workspace_pages_have_no_axe_violations(
+    live_server, axe_page, axe_source, district_with_content, district_admin
+):
+    """Every page a district admin reaches from the profile, checked in one login."""
+    base = live_server.url
+    slug = district_with_content.slug
+    log_in(axe_page, base, district_admin.email, PASSWORD)
+    reports = []
+    for name, path in [
+        ("personal-data", "/konto/daten/"),
+        ("email", "/konto/e-mail/"),
+        ("password-change", "/konto/passwort/aendern/"),
+        ("workspace", f"/{slug}/verwaltung/"),
+        ("workspace-team", f"/{slug}/verwaltung/team/"),
+        ("workspace-settings", f"/{slug}/verwaltung/einstellungen/"),
+    ]:
+        response = axe_page.goto(base + path)
+        assert response.status == 200, f"{path} answered {response.status}"
+        screenshot(axe_page, f"axe-{name}")
+        violations = run_axe(axe_page, axe_source)
+        if violations:
+            reports.append(format_violations(axe_page.url, violations))
+    assert not reports, "\n\n".join(reports)
+
+
+def test_english_and_narrow_screen_pages_have_no_axe_violations(
+    live_server, axe_page, axe_source, district_with_content
+):
+    base = live_server.url
+    reports = []
+    axe_page.set_viewport_size({"width": 375, "height": 800})
+    for name, path in [
+        ("mobile-landing", "/"),
+        ("mobile-district", f"/{district_with_content.slug}/"),
+        ("mobile-signup", "/konto/registrieren/"),
+    ]:
+        axe_page.goto(base + path)
+        screenshot(axe_page, f"axe-{name}")
+        violations = run_axe(axe_page, axe_source)
+        if violations:
+            reports.append(format_violations(f"{axe_page.url} (375 px)", violations))
+    # The language switch is a form; English is remembered for the next pages.
+    with axe_page.expect_navigation():
+        axe_page.locator("button[name='language'][value='en']").click()
+    assert axe_page.locator("html").get_attribute("lang") == "en"
+    axe_page.set_viewport_size({"width": 1280, "height": 900})
+    for name, path in [("en-landing", "/"), ("en-login", "/konto/anmelden/")]:
+        axe_page.goto(base + path)
+        screenshot(axe_page, f"axe-{name}")
+        violations = run_axe(axe_page, axe_source)
+        if violations:
+            reports.append(format_violations(f"{axe_page.url} (English)", violations))
+    assert not reports, "\n\n".join(reports)
+
+
+@pytest.mark.parametrize("path", ["/", "/{district}/"])
+def test_first_tab_reaches_skip_link_which_moves_focus_to_main(live_server, page, district, path):
+    page.goto(live_server.url + path.format(district=district.slug))
+    page.keyboard.press("Tab")
+    focused = page.evaluate(
+        "() => ({cls: document.activeElement.className,"
+        " href: document.activeElement.getAttribute('href')})"
+    )
+    assert "sp-skip-link" in focused["cls"], f"first Tab focused {focused}"
+    assert focused["href"] == "#main"
+    skip_link = page.locator(".sp-skip-link")
+    box = skip_link.bounding_box()
+    assert box and box["y"] >= 0, "the focused skip link is not visible"
+    screenshot(page, f"keyboard-skip-link-{'district' if '{' in path else 'landing'}")
+
+    page.keyboard.press("Enter")
+    assert page.evaluate("() => document.activeElement.id") == "main"
+    # The next Tab continues inside the main content, not back in the header.
+    page.keyboard.press("Tab")
+    assert page.evaluate("() => document.querySelector('main').contains(document.activeElement)")
+
+
+def test_one_h1_per_page(live_server, page, district):
+    for path in ("/", f"/{district.slug}/", "/konto/anmelden/", "/konto/registrieren/"):
+        page.goto(live_server.url + path)
+        assert page.locator("h1").count() == 1, f"{path} has not exactly one <h1>"
