@@ -282,3 +282,13 @@ def test_template_filter_does_not_escape_its_own_html():
 def test_template_filter_on_empty_value_renders_nothing():
     assert FILTER.render(Context({"text": ""})) == ""
     assert FILTER.render(Context({"text": None})) == ""
+
+
+def test_images_are_replaced_by_their_alt_text_and_load_nothing():
+    html = str(
+        render_markdown("Vorher ![Karte des Kreises](https://fremd.example/karte.png) danach")
+    )
+
+    assert "<img" not in html
+    assert "fremd.example" not in html
+    assert "Vorher Karte des Kreises danach" in html
