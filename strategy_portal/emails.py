@@ -20,6 +20,10 @@ from .models import District, EmailStatus, OutgoingEmail
 
 logger = logging.getLogger(__name__)
 
+# Mails whose body carries a secret (a confirmation or password-reset link): once sent, only the
+# record that they were sent is kept.
+ONE_TIME_LINK_PREFIXES = ("account/email/",)
+
 
 def render_email(template_prefix: str, context: dict, *, request=None) -> tuple[str, str, str]:
     """Render (subject, text, html) for a template prefix; the HTML part is optional."""
@@ -124,7 +128,20 @@ def deliver_email(email_id: int) -> bool:
             email.status = EmailStatus.SENT
             email.sent_at = timezone.now()
             email.last_error = ""
-        email.save(update_fields=["attempts", "last_error", "status", "sent_at", "modified"])
+            if email.template_prefix.startswith(ONE_TIME_LINK_PREFIXES):
+                # Confirmation and password links must not outlive the mail in the database.
+                email.text_body = email.html_body = ""
+        email.save(
+            update_fields=[
+                "attempts",
+                "last_error",
+                "status",
+                "sent_at",
+                "text_body",
+                "html_body",
+                "modified",
+            ]
+        )
     if error is not None:
         # Raised outside the transaction, so that the attempt is recorded.
         raise error

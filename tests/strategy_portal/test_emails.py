@@ -323,3 +323,29 @@ def test_mail_stays_queued_when_enqueuing_fails_and_the_request_succeeds(
     email.refresh_from_db()
     assert email.status == EmailStatus.SENT
     assert mail.outbox[0].to == [citizen.email]
+
+
+def test_sent_account_mail_keeps_no_copy_of_its_one_time_link(db):
+    email = send()
+
+    deliver_email(email.pk)
+
+    assert RESET_URL in mail.outbox[0].body
+    email.refresh_from_db()
+    assert email.status == EmailStatus.SENT
+    assert RESET_URL not in email.text_body + email.html_body
+    assert email.subject and email.to == "buergerin@example.org"
+
+
+def test_other_mails_keep_their_text_after_sending(db, settings, tmp_path):
+    engine = settings.TEMPLATES[0]
+    settings.TEMPLATES = [{**engine, "DIRS": [tmp_path, *engine["DIRS"]]}]
+    (tmp_path / "hinweis_subject.txt").write_text("Neuigkeiten")
+    (tmp_path / "hinweis_message.txt").write_text("Der nächste Workshop ist am 16. März.")
+    email = send_templated_email(template_prefix="hinweis", to="leser@example.org")
+
+    deliver_email(email.pk)
+
+    email.refresh_from_db()
+    assert email.status == EmailStatus.SENT
+    assert "16. März" in email.text_body
