@@ -1,5 +1,6 @@
 """Pages of the ground floor: landing, district home, legal pages, account data, workspace."""
 
+import copy
 import logging
 
 from allauth.account.models import EmailAddress
@@ -180,7 +181,8 @@ class DistrictSettingsView(DistrictPermissionMixin, UpdateView):
     form_class = DistrictSettingsForm
 
     def get_object(self, queryset=None):
-        return self.district
+        # A copy: an invalid form must not change the header drawn from `request.district`.
+        return copy.copy(self.district)
 
     def get_success_url(self):
         return reverse("workspace_settings", kwargs={"district": self.district.slug})

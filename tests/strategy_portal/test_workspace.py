@@ -4,6 +4,7 @@ from io import BytesIO
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 from PIL import Image
 
 from strategy_portal.forms import DistrictSettingsForm
@@ -412,3 +413,16 @@ def test_removal_needs_post(login, district, district_admin, facilitator):
 
     assert response.status_code == 405
     assert Membership.objects.filter(pk=membership.pk).exists()
+
+
+def test_rejected_settings_do_not_show_up_in_the_page_header(login, district_admin, district):
+    response = login(district_admin).post(
+        reverse("workspace_settings", args=[district.slug]),
+        {"name": "Kreis der Fehleingabe", "theme_colour": "#ffff00"},
+    )
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'id="id_theme_colour_error"' in html
+    assert "--sp-theme: #8a1b2e" in html
+    assert "Kreis der Fehleingabe</span>" not in html
