@@ -45,6 +45,7 @@ migrate: install
 
 demo: migrate
 	$(DEV_ENV) $(MANAGE) load_demo
+	@$(DEV_ENV) $(MANAGE) send_queued_emails
 
 run: demo
 	@echo ""

@@ -1,7 +1,8 @@
 """django-allauth's account views under German, readable paths (ASCII, no umlauts).
 
 The URL names are allauth's own, so allauth and our templates reverse them as usual. Features we
-do not switch on (login by code, phone numbers, passkeys, password reset by code) have no address.
+do not switch on (login by code, re-authentication by code, phone numbers, passkeys, password
+reset by code) have no address.
 """
 
 from allauth.account import views
@@ -13,16 +14,6 @@ urlpatterns = [
     path("inaktiv/", views.account_inactive, name="account_inactive"),
     path("registrieren/", views.signup, name="account_signup"),
     path("erneut-anmelden/", views.reauthenticate, name="account_reauthenticate"),
-    path(
-        "erneut-anmelden/code/",
-        views.request_reauthentication_code,
-        name="account_request_reauthentication_code",
-    ),
-    path(
-        "erneut-anmelden/code/bestaetigen/",
-        views.confirm_reauthentication_code,
-        name="account_confirm_reauthentication_code",
-    ),
     path(
         "anmelden/code/bestaetigen/",
         views.confirm_login_code,

@@ -109,14 +109,16 @@ def _participant_form_fields():
     fields["kind"].widget = forms.RadioSelect(choices=ParticipantKind.choices)
     for name in ("sector", "company_size", "institution_type"):
         fields[name].choices = [("", _("Please choose")), *fields[name].choices[1:]]
-    for name in ("organisation_name", "sector", "company_size", "institution_type"):
-        fields[name].help_text = (
-            _("Only for companies.")
-            if name in ("sector", "company_size")
-            else _("Only for institutions.")
-            if name == "institution_type"
-            else _("Only for companies and institutions.")
-        )
+    conditional = {
+        "organisation_name": _("Required for companies and institutions."),
+        "sector": _("Required for companies."),
+        "company_size": _("Required for companies."),
+        "institution_type": _("Required for institutions."),
+    }
+    for name, help_text in conditional.items():
+        fields[name].help_text = help_text
+        # Not "optional": ParticipantFieldsMixin requires them for the kinds they belong to.
+        fields[name].conditionally_required = True
     return fields
 
 
@@ -182,6 +184,21 @@ class AccountDeleteForm(forms.Form):
         if not self.user.check_password(password):
             raise forms.ValidationError(_("The password is not correct."), code="password")
         return password
+
+    def clean(self):
+        cleaned = super().clean()
+        sole = District.objects.sole_admin_of(self.user)
+        if sole:
+            raise forms.ValidationError(
+                _(
+                    "You are the only administrator of %(districts)s. Please make another person "
+                    "administrator in the team settings first, so that the district is not left "
+                    "without one."
+                ),
+                code="sole_admin",
+                params={"districts": ", ".join(d.name for d in sole)},
+            )
+        return cleaned
 
 
 class DistrictSettingsForm(forms.ModelForm):

@@ -118,7 +118,10 @@ class User(AbstractBaseUser, PermissionsMixin):
         _("public name"),
         max_length=80,
         blank=True,
-        help_text=_("Shown next to your contributions. Leave it empty to appear as “Participant”."),
+        help_text=_(
+            "Shown next to your contributions as a citizen; leave it empty to appear as "
+            "“Participant”. Companies and institutions appear under their own name."
+        ),
     )
     kind = models.CharField(
         _("I take part as"),
@@ -233,6 +236,19 @@ class DistrictQuerySet(models.QuerySet):
 
     def get_by_slug_or_404(self, slug: str) -> "District":
         return get_object_or_404(self.active(), slug=slug)
+
+    def sole_admin_of(self, user) -> list["District"]:
+        """Districts in which `user` is the only administrator."""
+        own = Membership.objects.filter(user=user, role=Role.ADMIN).values("district_id")
+        return list(
+            self.filter(pk__in=own)
+            .annotate(
+                admin_count=models.Count(
+                    "memberships", filter=models.Q(memberships__role=Role.ADMIN)
+                )
+            )
+            .filter(admin_count=1)
+        )
 
 
 class District(TimeStampedModel):

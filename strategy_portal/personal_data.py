@@ -15,6 +15,7 @@ author foreign key at the user with `on_delete=SET_NULL` and show `author_label`
 
 from typing import Protocol
 
+from django.db.models import Q
 from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext_lazy as _
 
@@ -51,6 +52,25 @@ def sections() -> list[Section]:
 def author_label(user) -> str:
     """How an author is shown; an erased account is "gelöschtes Konto"."""
     return str(DELETED_ACCOUNT_LABEL) if user is None else user.public_name
+
+
+def addresses_of(user) -> set[str]:
+    """Every e-mail address of the account, confirmed or not: mail may have gone to each."""
+    from allauth.account.models import EmailAddress
+
+    addresses = {
+        user.email,
+        *EmailAddress.objects.filter(user=user).values_list("email", flat=True),
+    }
+    return {address for address in addresses if address}
+
+
+def sent_to(user) -> Q:
+    """Mails to any address of the account, whatever the case of its letters."""
+    condition = Q(pk__in=[])
+    for address in addresses_of(user):
+        condition |= Q(to__iexact=address)
+    return condition
 
 
 def export_personal_data(user) -> dict:
@@ -92,12 +112,17 @@ class AccountSection:
                 for m in Membership.objects.filter(user=user).select_related("district")
             ],
             "emails_sent_to_you": [
-                {"subject": e.subject, "status": e.status, "created": e.created.isoformat()}
-                for e in OutgoingEmail.objects.filter(to__iexact=user.email)
+                {
+                    "to": e.to,
+                    "subject": e.subject,
+                    "status": e.status,
+                    "created": e.created.isoformat(),
+                }
+                for e in OutgoingEmail.objects.filter(sent_to(user))
             ],
         }
 
     def erase(self, user):
         from .models import OutgoingEmail
 
-        OutgoingEmail.objects.filter(to__iexact=user.email).delete()
+        OutgoingEmail.objects.filter(sent_to(user)).delete()

@@ -19,7 +19,7 @@ def send_email(self, email_id: int) -> bool:
         return deliver_email(email_id)
     except Exception as exc:
         if self.request.is_eager:
-            # In-process mode: the periodic sweep (or the next `make run`) will try again.
+            # In-process mode: `manage.py send_queued_emails` (or beat, with a broker) retries.
             logger.exception("Sending e-mail %s failed", email_id)
             return False
         raise self.retry(exc=exc, countdown=60 * (2**self.request.retries)) from exc

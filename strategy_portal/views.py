@@ -25,7 +25,7 @@ from rules.contrib.views import PermissionRequiredMixin, permission_required
 
 from . import services
 from .forms import AccountDeleteForm, DistrictSettingsForm, MembershipAddForm, ProfileForm
-from .models import ActionField, District, Membership, SiteProfile
+from .models import ActionField, District, Membership, Role, SiteProfile
 
 logger = logging.getLogger(__name__)
 
@@ -51,6 +51,11 @@ class DistrictPermissionMixin(DistrictMixin, PermissionRequiredMixin):
 
     def get_permission_object(self):
         return self.district
+
+
+def team_context(district: District) -> dict:
+    team = list(Membership.objects.filter(district=district).select_related("user"))
+    return {"team": team, "admin_count": sum(m.role == Role.ADMIN for m in team)}
 
 
 def district_from(request, slug: str) -> District:
@@ -201,9 +206,7 @@ class TeamView(DistrictPermissionMixin, FormView):
         return {**super().get_form_kwargs(), "district": self.district}
 
     def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["team"] = Membership.objects.filter(district=self.district).select_related("user")
-        return context
+        return {**super().get_context_data(**kwargs), **team_context(self.district)}
 
     def form_valid(self, form):
         services.membership_add(
@@ -230,18 +233,24 @@ class TeamView(DistrictPermissionMixin, FormView):
 def team_remove(request, district, pk):
     district_obj = request.district
     membership = get_object_or_404(Membership, pk=pk, district=district_obj)
-    if services.membership_remove(membership=membership):
+    removed = services.membership_remove(membership=membership)
+    if removed:
         messages.success(
             request, _("%(email)s was removed from the team.") % {"email": membership.user.email}
         )
     else:
         messages.error(request, _("The last district administrator cannot be removed."))
+    if removed and membership.user_id == request.user.pk and not request.user.is_superuser:
+        # Whoever removed themselves has no access to the team page any more.
+        destination = district_obj.get_absolute_url()
+        if request.htmx:
+            return HttpResponse(headers={"HX-Redirect": destination})
+        return redirect(destination)
     if request.htmx:
-        team = Membership.objects.filter(district=district_obj).select_related("user")
         return render(
             request,
             "strategy_portal/workspace/_team_list.html",
-            {"team": team, "district": district_obj},
+            {"district": district_obj, **team_context(district_obj)},
         )
     return redirect("workspace_team", district=district_obj.slug)
 

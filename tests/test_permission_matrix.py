@@ -86,12 +86,6 @@ EXPECTED = {
     "account_logout": roles(200, anonymous=(302, "/")),
     "account_inactive": PUBLIC,
     "account_reauthenticate": SIGNED_IN,
-    # Before a sensitive change a signed-in user may confirm with a code mailed to them instead of
-    # the password; without a pending code the confirmation page sends them to request one.
-    "account_request_reauthentication_code": SIGNED_IN,
-    "account_confirm_reauthentication_code": roles(
-        (302, "/konto/erneut-anmelden/code/"), anonymous=TO_LOGIN
-    ),
     # Login by code is off: there is never a pending code to confirm.
     "account_confirm_login_code": roles(
         (302, "/konto/profil/"), anonymous=(302, "/konto/anmelden/")

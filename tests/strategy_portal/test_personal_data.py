@@ -12,7 +12,7 @@ from django.utils.translation import gettext
 from strategy_portal import personal_data, services
 from strategy_portal.models import EmailStatus, Membership, OutgoingEmail, User
 
-from ..factories import UserFactory
+from ..factories import MembershipFactory, UserFactory
 
 
 def de(msgid: str) -> str:
@@ -288,3 +288,43 @@ def test_author_label_of_existing_users(db):
     assert personal_data.author_label(company) == "Lötwerk GmbH"
     with translation.override("de"):
         assert personal_data.author_label(anonymous_citizen) == de("Participant")
+
+
+def test_export_and_deletion_cover_mails_to_every_address_of_the_account(login, citizen, password):
+    EmailAddress.objects.create(user=citizen, email="zweite@example.org", verified=False)
+    outbox_mail("zweite@example.org", subject="An die zweite Adresse")
+    client = login(citizen)
+
+    exported = client.get(reverse("personal_data_export")).json()
+    subjects = [m["subject"] for m in exported["account"]["emails_sent_to_you"]]
+    assert "An die zweite Adresse" in subjects
+
+    client.post(reverse("personal_data"), {"password": password, "confirm": "on"})
+    assert not OutgoingEmail.objects.filter(to="zweite@example.org").exists()
+
+
+def test_the_only_administrator_cannot_delete_the_account(
+    login, district_admin, district, password
+):
+    response = login(district_admin).post(
+        reverse("personal_data"), {"password": password, "confirm": "on"}
+    )
+
+    assert response.status_code == 200
+    assert district.name in response.content.decode()
+    assert User.objects.filter(pk=district_admin.pk).exists()
+    assert district.memberships.filter(role="admin").count() == 1
+
+
+def test_an_administrator_with_a_colleague_can_delete_the_account(
+    login, district_admin, district, password
+):
+    MembershipFactory(district=district, role="admin")
+
+    response = login(district_admin).post(
+        reverse("personal_data"), {"password": password, "confirm": "on"}
+    )
+
+    assert response.status_code == 302
+    assert not User.objects.filter(pk=district_admin.pk).exists()
+    assert district.memberships.filter(role="admin").count() == 1

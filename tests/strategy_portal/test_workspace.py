@@ -343,7 +343,8 @@ def test_removal_with_htmx_returns_the_team_list_partial(
     html = response.content.decode()
     assert response.status_code == 200
     assert [t.name for t in response.templates][0] == "strategy_portal/workspace/_team_list.html"
-    assert html.lstrip().startswith('<div id="team-list">')
+    assert html.lstrip().startswith('<div id="team-list"')
+    assert 'id="messages"' in html and 'hx-swap-oob="true"' in html
     assert "<html" not in html
     assert "kreisadmin@example.org" in html  # the remaining team
     assert remove_url(membership) not in html  # the removed person's row is gone …
@@ -426,3 +427,41 @@ def test_rejected_settings_do_not_show_up_in_the_page_header(login, district_adm
     assert 'id="id_theme_colour_error"' in html
     assert "--sp-theme: #8a1b2e" in html
     assert "Kreis der Fehleingabe</span>" not in html
+
+
+def test_admin_who_removes_themselves_lands_on_the_district_home(login, district_admin, district):
+    MembershipFactory(district=district, role=Role.ADMIN)
+    own = Membership.objects.get(user=district_admin, district=district)
+    client = login(district_admin)
+
+    plain = client.post(reverse("workspace_team_remove", args=[district.slug, own.pk]))
+
+    assert plain.status_code == 302
+    assert plain["Location"] == district.get_absolute_url()
+    assert not Membership.objects.filter(pk=own.pk).exists()
+
+
+def test_admin_who_removes_themselves_via_htmx_is_redirected_by_htmx(
+    login, district_admin, district
+):
+    MembershipFactory(district=district, role=Role.ADMIN)
+    own = Membership.objects.get(user=district_admin, district=district)
+
+    response = login(district_admin).post(
+        reverse("workspace_team_remove", args=[district.slug, own.pk]), HTTP_HX_REQUEST="true"
+    )
+
+    assert response["HX-Redirect"] == district.get_absolute_url()
+
+
+def test_the_only_admin_is_offered_no_remove_button_and_removal_asks_first(
+    login, district_admin, facilitator, district
+):
+    html = login(district_admin).get(reverse("workspace_team", args=[district.slug])).content
+    html = html.decode()
+
+    own = Membership.objects.get(user=district_admin, district=district)
+    other = Membership.objects.get(user=facilitator, district=district)
+    assert reverse("workspace_team_remove", args=[district.slug, own.pk]) not in html
+    assert reverse("workspace_team_remove", args=[district.slug, other.pk]) in html
+    assert "hx-confirm=" in html
