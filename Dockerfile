@@ -38,10 +38,10 @@ RUN groupadd --system --gid 1000 app \
 WORKDIR /app
 
 # Dependencies first, so that a code change does not reinstall them. The project declares no
-# importable package (`packages = []`): `pip install .` installs exactly its dependencies and the
-# code runs from /app.
+# importable package (`packages = []`): `pip install ".[s3]"` installs exactly its dependencies,
+# the S3 storage included, and the code runs from /app.
 COPY pyproject.toml README.md LICENSE ./
-RUN pip install .
+RUN pip install ".[s3]"
 
 COPY --from=assets /build/node_modules ./node_modules
 COPY . .

@@ -23,12 +23,14 @@ ALLOWED_ATTRIBUTES = {
     "td": {"align"},
     "th": {"align"},
 }
-ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
+# tel: for the phone numbers every Impressum carries.
+ALLOWED_URL_SCHEMES = {"http", "https", "mailto", "tel"}
 
 _renderer = (
-    MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+    MarkdownIt("commonmark", {"html": False, "linkify": True, "typographer": False})
     .enable("table")
     .enable("strikethrough")
+    .enable("linkify")
 )
 
 

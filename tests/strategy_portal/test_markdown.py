@@ -34,7 +34,7 @@ FORBIDDEN_TAGS = {
     "link", "input", "button", "textarea", "video", "audio", "source", "frame", "frameset",
     "applet", "template", "xmp", "noscript", "noembed", "details", "body", "html", "title", "h1",
 }  # fmt: skip
-SAFE_SCHEMES = {"http", "https", "mailto"}
+SAFE_SCHEMES = {"http", "https", "mailto", "tel"}
 
 # Browsers drop ASCII tab and newline anywhere in a URL and C0 controls and spaces at its ends
 # before they read the scheme; this is stricter and drops every control character and space.
@@ -292,3 +292,15 @@ def test_images_are_replaced_by_their_alt_text_and_load_nothing():
     assert "<img" not in html
     assert "fremd.example" not in html
     assert "Vorher Karte des Kreises danach" in html
+
+
+def test_bare_web_addresses_and_phone_links_become_links():
+    html = str(
+        render_markdown(
+            "Mehr unter https://www.kreis-meissen.de – Telefon [03521 725-0](tel:+493521725)"
+        )
+    )
+
+    assert 'href="https://www.kreis-meissen.de"' in html
+    assert 'href="tel:+493521725"' in html
+    assert html.count('rel="nofollow noopener"') == 2
