@@ -286,3 +286,16 @@ def test_login_with_garbage_does_not_fail(db):
 
     assert response.status_code == 200
     assert response.context["form"].errors
+
+
+def test_get_on_a_post_only_address_shows_the_sites_405_page(login, district_admin, district):
+    membership = district.memberships.get(user=district_admin)
+
+    response = login(district_admin).get(
+        reverse("workspace_team_remove", args=[district.slug, membership.pk])
+    )
+
+    assert response.status_code == 405
+    assert response["Allow"] == "POST"
+    assert 'class="sp-skip-link"' in response.content.decode()
+    assert district.memberships.filter(pk=membership.pk).exists()
