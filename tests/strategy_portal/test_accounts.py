@@ -566,6 +566,14 @@ def test_signup_with_taken_email_creates_no_user_and_warns_the_owner(
         for address, page in (("frisch@example.org", fresh_page), (spelling, taken_page))
     ]
     assert anonymised[0] == anonymised[1]
+    # … and the page explains that the mail says whether an account exists already.
+    assert (
+        de(
+            "If an account with this address exists already, the e-mail tells you so and how to "
+            "log in – for your protection this page does not say whether an address is registered."
+        )
+        in taken_page.content.decode()
+    )
     # … but no second account exists, and the owner is told by mail.
     assert User.objects.filter(email__iexact="buergerin@example.org").count() == 1
     citizen.refresh_from_db()
