@@ -196,21 +196,14 @@ def _compose_cli() -> list[str] | None:
     return None
 
 
-def test_compose_cli_accepts_the_file(tmp_path):
+def compose_config(tmp_path, env) -> subprocess.CompletedProcess:
+    """`<compose CLI> config -q` on our file; skips the test where no Compose CLI exists."""
     cli = _compose_cli()
     if cli is None:
         pytest.skip("no Compose CLI installed (neither `docker compose` nor `docker-compose`)")
-    env = {**os.environ, "SECRET_KEY": "compose-config-check-only"}
-    result = subprocess.run(
-        [
-            *cli,
-            "--file",
-            str(COMPOSE_FILE),
-            "--env-file",
-            str(empty_env_file(tmp_path)),
-            "config",
-            "-q",
-        ],
+    command = [*cli, "--file", str(COMPOSE_FILE), "--env-file", str(empty_env_file(tmp_path))]
+    return subprocess.run(
+        [*command, "config", "-q"],
         capture_output=True,
         text=True,
         timeout=120,
@@ -218,30 +211,16 @@ def test_compose_cli_accepts_the_file(tmp_path):
         cwd=ROOT,
         check=False,
     )
+
+
+def test_compose_cli_accepts_the_file(tmp_path):
+    env = {**os.environ, "SECRET_KEY": "compose-config-check-only"}
+    result = compose_config(tmp_path, env)
     assert result.returncode == 0, result.stderr or result.stdout
 
 
 def test_compose_file_demands_a_secret_key(tmp_path):
-    cli = _compose_cli()
-    if cli is None:
-        pytest.skip("no Compose CLI installed (neither `docker compose` nor `docker-compose`)")
     env = {k: v for k, v in os.environ.items() if k != "SECRET_KEY"}
-    result = subprocess.run(
-        [
-            *cli,
-            "--file",
-            str(COMPOSE_FILE),
-            "--env-file",
-            str(empty_env_file(tmp_path)),
-            "config",
-            "-q",
-        ],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env=env,
-        cwd=ROOT,
-        check=False,
-    )
+    result = compose_config(tmp_path, env)
     assert result.returncode != 0
     assert "SECRET_KEY" in (result.stderr + result.stdout)
