@@ -37,8 +37,7 @@ class DistrictMixin:
     """Resolves the district from the URL (`<slug:district>`); 404 for unknown or unpublished."""
 
     def dispatch(self, request, *args, **kwargs):
-        self.district = District.objects.get_by_slug_or_404(kwargs["district"])
-        request.district = self.district
+        self.district = district_from(request, kwargs["district"])
         return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
@@ -59,6 +58,7 @@ def team_context(district: District) -> dict:
 
 
 def district_from(request, slug: str) -> District:
+    """The published district of the URL, kept on the request for the header and footer."""
     district = District.objects.get_by_slug_or_404(slug)
     request.district = district
     return district
