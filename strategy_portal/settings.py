@@ -132,9 +132,12 @@ CACHE_URL = os.environ.get("CACHE_URL", "")
 if CACHE_URL.startswith(("redis://", "rediss://")):
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Redis, but each operation Redis cannot serve falls back to this process's memory:
+            # with Redis down, logins and rate limits keep working (per process), /healthz says 503.
+            "BACKEND": "strategy_portal.cache.FailoverRedisCache",
             "LOCATION": CACHE_URL,
             "KEY_PREFIX": "sp",
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
         }
     }
 elif CACHE_URL in ("", "locmem://"):
