@@ -81,10 +81,9 @@ class AccountAdapter(DefaultAccountAdapter):
             send_unknown_account_mail(self.request, email)
 
     def send_notification_mail(self, template_prefix, user, context=None, email=None) -> None:
-        email = email or EmailAddress.objects.get_primary_email(user)
-        if email and EmailAddress.objects.filter(
-            user_id=user.pk, email__iexact=email, verified=True
-        ).exists():
+        email = email or EmailAddress.objects.get_primary_email(user) or ""
+        confirmed = EmailAddress.objects.filter(user_id=user.pk, email__iexact=email, verified=True)
+        if email and confirmed.exists():
             super().send_notification_mail(template_prefix, user, context=context, email=email)
 
     def confirm_email(self, request, email_address) -> bool:

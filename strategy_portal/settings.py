@@ -235,7 +235,8 @@ AUTH_USER_MODEL = "strategy_portal.User"
 AUTHENTICATION_BACKENDS = [
     "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
+    # allauth's login by e-mail, with addresses the account owns (not unconfirmed claims)
+    "strategy_portal.adapters.AuthenticationBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -265,6 +266,10 @@ ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Strategieportal] "
 ACCOUNT_ADAPTER = "strategy_portal.adapters.AccountAdapter"
 ACCOUNT_FORMS = {"signup": "strategy_portal.forms.SignupForm"}
+# Behind reverse proxies every request arrives from the last proxy; allauth's rate limits then
+# count the visitor's address from X-Forwarded-For (this many entries from the right). 0: the header
+# is ignored, since a visitor reaching the site directly could write anything into it.
+ALLAUTH_TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", 0)
 ACCOUNT_RATE_LIMITS = {
     # Tighter than allauth's defaults for the forms that send mail.
     "signup": "10/m/ip",

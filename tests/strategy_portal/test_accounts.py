@@ -593,9 +593,7 @@ def test_unconfirmed_address_does_not_block_someone_elses_signup(
     newcomer = User.objects.get(email=CLAIMED)
     assert newcomer != citizen
     assert [m.to for m in mail.outbox] == [[CLAIMED]]
-    assert mail.outbox[0].subject == "[Strategieportal] " + de(
-        "Please confirm your e-mail address"
-    )
+    assert mail.outbox[0].subject == "[Strategieportal] " + de("Please confirm your e-mail address")
 
     client.post(link_in(mail.outbox[0]))
 
