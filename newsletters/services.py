@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
+from django.contrib.auth.base_user import BaseUserManager
 from django.core import signing
 from django.db import transaction
 from django.urls import reverse
@@ -156,7 +157,7 @@ def subscription_request(
     """
     topics = _checked_topics(district, topics)
     now = timezone.now()
-    email = email.strip()
+    email = BaseUserManager.normalize_email(email.strip())
     subscription = (
         Subscription.objects.select_for_update().for_district(district).for_address(email).first()
     )
