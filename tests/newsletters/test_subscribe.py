@@ -202,9 +202,7 @@ def test_asking_again_within_the_cooldown_sends_no_second_mail(sign_up):
     assert subscription.name == "Robin Leser"  # the second request changed nothing
 
 
-def test_the_answer_is_the_same_for_known_and_unknown_addresses(
-    client, sign_up, make_subscription
-):
+def test_the_answer_is_the_same_for_known_and_unknown_addresses(client, sign_up, make_subscription):
     make_subscription(email="abonniert@example.org", confirmation_sent_at=timezone.now())
     make_subscription(
         email="wartet@example.org",
@@ -275,9 +273,7 @@ def test_an_unsubscribed_address_can_subscribe_again_with_a_new_consent(
     assert subscription.status == SubscriptionStatus.CONFIRMED
 
 
-def test_the_same_address_may_subscribe_in_two_districts(
-    client, sign_up, district, other_district
-):
+def test_the_same_address_may_subscribe_in_two_districts(client, sign_up, district, other_district):
     sign_up(email="leser@example.org")
     other_url = reverse("newsletters:subscribe", kwargs={"district": other_district.slug})
     data = signup_data(other_district, email="leser@example.org")
@@ -319,8 +315,9 @@ def test_line_breaks_in_the_name_get_an_error_on_the_field(sign_up, name):
     response = sign_up(name=name)
 
     assert response.status_code == 200
-    assert de("The name may not contain line breaks or other control characters.") in (
-        response.context["form"].errors["name"]
+    assert (
+        de("The name may not contain line breaks or other control characters.")
+        in (response.context["form"].errors["name"])
     )
     assert not Subscription.objects.exists()
 
@@ -380,7 +377,10 @@ def test_the_service_refuses_a_topic_of_another_district(district, other_distric
 
 
 def test_mass_signups_from_one_address_are_stopped_with_a_german_message(sign_up, settings):
-    settings.ACCOUNT_RATE_LIMITS = {**settings.ACCOUNT_RATE_LIMITS, "newsletter_subscribe": "5/h/ip"}
+    settings.ACCOUNT_RATE_LIMITS = {
+        **settings.ACCOUNT_RATE_LIMITS,
+        "newsletter_subscribe": "5/h/ip",
+    }
     for n in range(5):
         assert sign_up(email=f"opfer{n}@example.org").status_code == 302
 
