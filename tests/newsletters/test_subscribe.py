@@ -404,3 +404,12 @@ def test_the_configured_limit_stops_a_flood_of_signups(sign_up, settings):
 
     assert sign_up(email="leser@example.org").status_code == 429
     assert not Subscription.objects.exists()
+
+
+def test_the_database_holds_one_subscription_per_address_and_district(make_subscription):
+    from django.db import IntegrityError, transaction
+
+    make_subscription(email="leser@example.org")
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        make_subscription(email="LESER@example.org")
