@@ -9,7 +9,7 @@ from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth.base_user import BaseUserManager
 from django.core import signing
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -183,7 +183,13 @@ def subscription_request(
     subscription.source_path = source_path[:200]
     if user is not None:
         subscription.user = user
-    subscription.save()
+    try:
+        with transaction.atomic():
+            subscription.save()
+    except IntegrityError:
+        # The same new address from two requests at once: the other one has just sent the mail,
+        # so this one is within the cooldown.
+        return Subscription.objects.for_district(district).for_address(email).get()
     subscription.topics.set(topics)
     _send_confirmation(subscription, now)
     subscription.save(update_fields=["confirmation_sent_at", "modified"])
