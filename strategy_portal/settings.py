@@ -166,6 +166,14 @@ CELERY_BEAT_SCHEDULE = {
         "task": "strategy_portal.tasks.send_queued_emails",
         "schedule": 300.0,
     },
+    "newsletters-purge-unconfirmed": {
+        "task": "newsletters.tasks.purge_unconfirmed_subscriptions",
+        "schedule": 24 * 3600.0,
+    },
+    "newsletters-erase-old-ips": {
+        "task": "newsletters.tasks.erase_old_subscription_ips",
+        "schedule": 24 * 3600.0,
+    },
 }
 
 # --- E-mail ---------------------------------------------------------------------------------------
@@ -185,6 +193,16 @@ else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Strategieportal <noreply@localhost>")
 SERVER_EMAIL = os.environ.get("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
+
+# --- Newsletters ----------------------------------------------------------------------------------
+# How long a confirmation link works, and how long after a mail to an address the sign-up form
+# sends none again (a repeated request changes nothing meanwhile).
+NEWSLETTER_CONFIRMATION_HOURS = envint("NEWSLETTER_CONFIRMATION_HOURS", 72)
+NEWSLETTER_CONFIRMATION_COOLDOWN_MINUTES = envint("NEWSLETTER_CONFIRMATION_COOLDOWN_MINUTES", 15)
+# Unconfirmed requests are deleted after this many days; the IP addresses of the proof of consent
+# are erased this many days after the request or confirmation they belong to.
+NEWSLETTER_PENDING_DAYS = envint("NEWSLETTER_PENDING_DAYS", 30)
+NEWSLETTER_IP_RETENTION_DAYS = envint("NEWSLETTER_IP_RETENTION_DAYS", 90)
 
 # --- Storage --------------------------------------------------------------------------------------
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
@@ -274,6 +292,8 @@ ACCOUNT_RATE_LIMITS = {
     # Tighter than allauth's defaults for the forms that send mail.
     "signup": "10/m/ip",
     "reset_password": "10/m/ip,3/m/key",
+    # Newsletter sign-ups (newsletters app): a whole class may sign up over one school network.
+    "newsletter_subscribe": os.environ.get("NEWSLETTER_SUBSCRIBE_RATE", "30/h/ip"),
 }
 
 # --- Internationalisation -------------------------------------------------------------------------

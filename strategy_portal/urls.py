@@ -58,6 +58,8 @@ urlpatterns = [
         views.LegalPageView.as_view(page="accessibility_statement"),
         name="site_accessibility_statement",
     ),
+    # The apps' own addresses, including their parts below /<district>/, before the catch-all.
+    path("", include("newsletters.urls")),
     path("<slug:district>/", include(district_patterns)),
 ]
 

@@ -110,6 +110,12 @@ EXPECTED = {
     "workspace_settings": WORKSPACE_ADMIN,
     "workspace_team": WORKSPACE_ADMIN,
     "workspace_team_remove": POST_ONLY,
+    # --- newsletters: sign-up without an account; links from mails carry a token (forged here)
+    "newsletters:subscribe": PUBLIC,
+    "newsletters:requested": PUBLIC,
+    "newsletters:confirm": everyone(404),
+    "newsletters:manage": everyone(404),
+    "newsletters:mine": SIGNED_IN,
     # --- uploaded files (served by Django only with DEBUG or SERVE_MEDIA); a missing file is 404
     r"^media/(?P<path>.*)$": everyone(404),
     # --- Django admin
@@ -124,6 +130,8 @@ EXPECTED = {
     # The outbox is written by the code only; the site profile exists once.
     "admin:strategy_portal_outgoingemail_add": roles(TO_ADMIN_LOGIN, site_admin=403),
     "admin:strategy_portal_siteprofile_add": roles(TO_ADMIN_LOGIN, site_admin=403),
+    # Subscriptions come from the double opt-in only.
+    "admin:newsletters_subscription_add": roles(TO_ADMIN_LOGIN, site_admin=403),
     # Old-style object URLs redirect to the change page (which then checks permissions).
     "admin:admin/*/<path:object_id>/": everyone((302, "/admin/")),
     # Unknown admin addresses: 404 for staff, login for everyone else.
@@ -222,6 +230,8 @@ def kwarg_value(name: str, endpoint: Endpoint, world: World) -> str:
         return "nicht-vorhanden/"
     if name == "path":  # uploaded files
         return "districts/logos/nicht-vorhanden.png"
+    if name == "token":  # newsletter confirmation and unsubscribe links
+        return "erfundenes-token"
     if name == "key":  # allauth confirmation and reset keys
         return "erfundener-schluessel"
     if name == "uidb36":

@@ -1,0 +1,230 @@
+"""Newsletter subscriptions with proof of consent.
+
+A `Subscription` belongs to one district and one address (unique per district, whatever the case
+of its letters). It is created *pending* by the sign-up form and becomes *confirmed* only through
+the link of the confirmation mail (double opt-in), or at once when a signed-in user with a verified
+address opts in from the account pages. What the person agreed to is kept with it: when they asked
+and confirmed, the `ConsentText` in force (versioned), the source, and the IP address at both steps.
+
+Retention (documented in README.md and in the privacy texts):
+- unconfirmed requests are deleted `NEWSLETTER_PENDING_DAYS` (30) days after the request;
+- the IP addresses are erased `NEWSLETTER_IP_RETENTION_DAYS` (90) days after the step they
+  belong to; times, consent version and source stay as proof as long as the subscription exists.
+Both run daily from beat (`newsletters.tasks`).
+
+Round two adds `Newsletter` (an issue of a district's newsletter: subject, preheader, Markdown
+body, image, segment, schedule, status) and `Delivery` (one per newsletter and address, unique
+together, claimed with a lease before the SMTP call and marked sent right after it). Deliveries
+will be part of the personal-data export and erasure in `personal_data.py`.
+"""
+
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
+
+from strategy_portal.models import (
+    ActionField,
+    District,
+    DistrictOwned,
+    DistrictOwnedQuerySet,
+    ParticipantKind,
+    TimeStampedModel,
+)
+
+
+def new_manage_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+def new_confirmation_key() -> str:
+    return secrets.token_urlsafe(16)
+
+
+class ConsentTextQuerySet(models.QuerySet):
+    def applicable_to(self, district: District):
+        """The district's own texts and the site-wide ones."""
+        return self.filter(models.Q(district=district) | models.Q(district__isnull=True))
+
+    def in_force(self, district: District) -> "ConsentText | None":
+        """The highest version of the district's own texts, else the highest site-wide one."""
+        own = self.filter(district=district).order_by("-version").first()
+        return own or self.filter(district__isnull=True).order_by("-version").first()
+
+
+class ConsentText(TimeStampedModel):
+    """The text a person agrees to when subscribing. Never changed once used: a new wording is a
+    new version, and every subscription keeps the version that was shown."""
+
+    district = models.ForeignKey(
+        District,
+        verbose_name=_("district"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="newsletter_consent_texts",
+        help_text=_("Empty for the site-wide text used by districts without their own."),
+    )
+    version = models.PositiveIntegerField(_("version"))
+    text = models.TextField(
+        _("text (Markdown)"),
+        help_text=_("“{district}” is replaced by the name of the district."),
+    )
+
+    objects = ConsentTextQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("consent text")
+        verbose_name_plural = _("consent texts")
+        ordering = ["district__name", "-version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["district", "version"],
+                condition=models.Q(district__isnull=False),
+                name="consenttext_district_version",
+            ),
+            models.UniqueConstraint(
+                fields=["version"],
+                condition=models.Q(district__isnull=True),
+                name="consenttext_sitewide_version",
+            ),
+        ]
+
+    def __str__(self):
+        owner = self.district.name if self.district_id else _("site-wide")
+        return f"{owner} v{self.version}"
+
+    def render_for(self, district: District) -> str:
+        """The Markdown as shown to a visitor of `district`."""
+        return self.text.replace("{district}", district.name)
+
+
+class SubscriptionStatus(models.TextChoices):
+    PENDING = "pending", _("waiting for confirmation")
+    CONFIRMED = "confirmed", _("confirmed")
+    UNSUBSCRIBED = "unsubscribed", _("unsubscribed")
+
+
+class SubscriptionSource(models.TextChoices):
+    FORM = "form", _("sign-up form of the district")
+    PROFILE = "profile", _("opt-in of a signed-in user")
+
+
+class DeliveryProblem(models.TextChoices):
+    BOUNCE = "bounce", _("permanent delivery failure")
+    COMPLAINT = "complaint", _("spam complaint")
+
+
+class SubscriptionQuerySet(DistrictOwnedQuerySet):
+    def for_address(self, email: str):
+        return self.filter(email__iexact=email.strip())
+
+    def of_user(self, user, addresses):
+        """Subscriptions linked to the account or to any of its addresses."""
+        condition = models.Q(user=user)
+        for address in addresses:
+            condition |= models.Q(email__iexact=address)
+        return self.filter(condition)
+
+    def pending(self):
+        return self.filter(status=SubscriptionStatus.PENDING)
+
+    def confirmed(self):
+        return self.filter(status=SubscriptionStatus.CONFIRMED)
+
+    def deliverable(self):
+        """Confirmed and without a recorded bounce or complaint."""
+        return self.confirmed().filter(delivery_problem="")
+
+
+class Subscription(DistrictOwned):
+    """One address subscribed to the newsletter of one district, with the proof of consent."""
+
+    email = models.EmailField(_("e-mail address"))
+    name = models.CharField(_("name"), max_length=150, blank=True)
+    topics = models.ManyToManyField(
+        ActionField,
+        verbose_name=_("topics"),
+        blank=True,
+        related_name="newsletter_subscriptions",
+    )
+    kind = models.CharField(
+        _("takes part as"),
+        max_length=20,
+        choices=ParticipantKind.choices,
+        default=ParticipantKind.CITIZEN,
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("account"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="newsletter_subscriptions",
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=SubscriptionStatus.choices,
+        default=SubscriptionStatus.PENDING,
+    )
+    # --- proof of consent
+    requested_at = models.DateTimeField(_("requested at"))
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    unsubscribed_at = models.DateTimeField(_("unsubscribed at"), null=True, blank=True)
+    consent_text = models.ForeignKey(
+        ConsentText,
+        verbose_name=_("consent text agreed to"),
+        on_delete=models.PROTECT,
+        related_name="subscriptions",
+    )
+    source = models.CharField(
+        _("source"), max_length=20, choices=SubscriptionSource.choices, default="form"
+    )
+    source_path = models.CharField(_("form address"), max_length=200, blank=True)
+    request_ip = models.GenericIPAddressField(
+        _("IP address at the request"),
+        null=True,
+        blank=True,
+        help_text=_("Erased automatically after the retention period."),
+    )
+    confirm_ip = models.GenericIPAddressField(
+        _("IP address at the confirmation"),
+        null=True,
+        blank=True,
+        help_text=_("Erased automatically after the retention period."),
+    )
+    # --- sending
+    confirmation_key = models.CharField(
+        _("confirmation key"), max_length=40, blank=True, default=new_confirmation_key
+    )
+    confirmation_sent_at = models.DateTimeField(
+        _("last confirmation mail sent at"), null=True, blank=True
+    )
+    manage_token = models.CharField(
+        _("unsubscribe token"), max_length=64, unique=True, default=new_manage_token
+    )
+    delivery_problem = models.CharField(
+        _("delivery problem"), max_length=20, choices=DeliveryProblem.choices, blank=True
+    )
+    delivery_problem_at = models.DateTimeField(
+        _("delivery problem noted at"), null=True, blank=True
+    )
+
+    objects = SubscriptionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("subscription")
+        verbose_name_plural = _("subscriptions")
+        ordering = ["district", "email"]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("email"), "district", name="subscription_email_ci_district"
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "requested_at"])]
+
+    def __str__(self):
+        return f"{self.email} ({self.district})"
