@@ -77,7 +77,6 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "strategy_portal.middleware.LanguageMiddleware",
-    "strategy_portal.middleware.MethodNotAllowedPageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -86,6 +85,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Innermost: its 405 page needs the CSP nonce, the user and the messages of the request.
+    "strategy_portal.middleware.MethodNotAllowedPageMiddleware",
 ]
 
 ROOT_URLCONF = "strategy_portal.urls"
