@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from .easy_language import EasyLanguageFormMixin
 from .models import (
     District,
     Membership,
@@ -16,6 +17,7 @@ from .models import (
     Role,
     User,
 )
+from .uploads import ReplacedFilesCleanupMixin
 
 
 def kern_widget_class(widget, has_errors: bool) -> str:
@@ -201,7 +203,7 @@ class AccountDeleteForm(forms.Form):
         return cleaned
 
 
-class DistrictSettingsForm(forms.ModelForm):
+class DistrictSettingsForm(ReplacedFilesCleanupMixin, EasyLanguageFormMixin, forms.ModelForm):
     website = forms.URLField(label=_("website"), required=False, assume_scheme="https")
 
     class Meta:
@@ -222,6 +224,9 @@ class DistrictSettingsForm(forms.ModelForm):
             "imprint",
             "privacy_policy",
             "accessibility_statement",
+            "easy_language",
+            "sign_language_video",
+            "sign_language_video_description",
         ]
         widgets = {
             "theme_colour": forms.TextInput(attrs={"type": "color"}),
@@ -229,6 +234,8 @@ class DistrictSettingsForm(forms.ModelForm):
             "imprint": forms.Textarea(attrs={"rows": 10}),
             "privacy_policy": forms.Textarea(attrs={"rows": 10}),
             "accessibility_statement": forms.Textarea(attrs={"rows": 10}),
+            "easy_language": forms.Textarea(attrs={"rows": 20}),
+            "sign_language_video_description": forms.Textarea(attrs={"rows": 5}),
         }
 
     def clean(self):

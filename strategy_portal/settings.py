@@ -309,6 +309,7 @@ CONTENT_SECURITY_POLICY = {
         "script-src": [SELF, NONCE],
         "style-src": [SELF, NONCE],
         "img-src": [SELF, "data:"],
+        "media-src": [SELF],
         "font-src": [SELF],
         "connect-src": [SELF],
         "form-action": [SELF],
@@ -319,9 +320,11 @@ CONTENT_SECURITY_POLICY = {
 }
 if AWS_STORAGE_BUCKET_NAME and os.environ.get("S3_ENDPOINT_URL"):
     _endpoint = urlsplit(os.environ["S3_ENDPOINT_URL"])
-    CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"].append(
-        f"{_endpoint.scheme}://{_endpoint.netloc}"
-    )
+    # Uploaded images and the sign-language videos come from the bucket.
+    for _directive in ("img-src", "media-src"):
+        CONTENT_SECURITY_POLICY["DIRECTIVES"][_directive].append(
+            f"{_endpoint.scheme}://{_endpoint.netloc}"
+        )
 
 # --- Logging --------------------------------------------------------------------------------------
 LOGGING = {

@@ -20,6 +20,16 @@ district_patterns = [
         views.DistrictLegalPageView.as_view(page="accessibility_statement"),
         name="accessibility_statement",
     ),
+    path(
+        "leichte-sprache/",
+        views.DistrictLegalPageView.as_view(page="easy_language"),
+        name="easy_language",
+    ),
+    path(
+        "gebaerdensprache/",
+        views.DistrictSignLanguagePageView.as_view(),
+        name="sign_language",
+    ),
     path("verwaltung/", views.WorkspaceView.as_view(), name="workspace"),
     path(
         "verwaltung/einstellungen/",
@@ -54,6 +64,12 @@ urlpatterns = [
         views.LegalPageView.as_view(page="accessibility_statement"),
         name="site_accessibility_statement",
     ),
+    path(
+        "leichte-sprache/",
+        views.LegalPageView.as_view(page="easy_language"),
+        name="site_easy_language",
+    ),
+    path("gebaerdensprache/", views.SignLanguagePageView.as_view(), name="site_sign_language"),
     path("<slug:district>/", include(district_patterns)),
 ]
 
