@@ -480,10 +480,7 @@ class SiteProfile(TimeStampedModel):
         _("explanation in easy language (Markdown)"),
         blank=True,
         validators=LONG_TEXT,
-        help_text=_(
-            "Explains in Leichte Sprache what the platform offers, how to find one's way and what "
-            "the accessibility statement says (BITV 2.0 § 4). Leave it empty for the standard text."
-        ),
+        help_text=EASY_LANGUAGE_HELP,
     )
     sign_language_video = VideoModelField(
         _("video in German Sign Language"),
