@@ -203,7 +203,7 @@ def test_svg_is_refused_because_of_scripts(name):
 
 def test_a_text_file_named_png_is_refused():
     with pytest.raises(ValidationError) as excinfo:
-        process_image(upload("wappen.png", "Das ist kein Bild.\n".encode()))
+        process_image(upload("wappen.png", b"Das ist kein Bild.\n"))
 
     assert error_of(excinfo)[0] == "invalid_image"
 
