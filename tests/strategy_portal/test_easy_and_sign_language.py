@@ -258,3 +258,29 @@ def test_other_pages_link_the_sites_explanations_in_the_footer(client, db, path)
 
     assert 'href="/leichte-sprache/">Leichte Sprache</a>' in html
     assert 'href="/gebaerdensprache/">Gebärdensprache</a>' in html
+
+
+def test_a_replaced_site_video_is_deleted_from_the_storage(
+    client, site_admin, tmp_path, django_capture_on_commit_callbacks
+):
+    client.force_login(site_admin, backend="django.contrib.auth.backends.ModelBackend")
+    url = f"/admin/strategy_portal/siteprofile/{SiteProfile.load().pk}/change/"
+
+    def upload_video(name, data):
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(
+                url,
+                {
+                    "operator_name": "Strategieportal",
+                    "sign_language_video": video(name=name, data=data),
+                    "sign_language_video_description": "Das Portal in Gebärdensprache.",
+                },
+            )
+        assert response.status_code == 302
+        return tmp_path / SiteProfile.load().sign_language_video.name
+
+    first = upload_video("erste.mp4", MP4_HEAD)
+    second = upload_video("zweite.webm", WEBM_HEAD)
+
+    assert second.exists()
+    assert not first.exists()
