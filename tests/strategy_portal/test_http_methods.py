@@ -9,7 +9,7 @@ body by definition: HEAD, and OPTIONS answered with the allowed methods. Never a
 import pytest
 from django.test import Client
 
-from tests.test_permission_matrix import ANONYMOUS, all_endpoints, concrete_url, world  # noqa: F401
+from ..test_permission_matrix import ANONYMOUS, all_endpoints, concrete_url, world  # noqa: F401
 
 METHODS = ["HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE", "PROPFIND", "CONNECT"]
 # Anonymous probes, and the roles that reach the most views (workspace, Django admin).
