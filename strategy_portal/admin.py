@@ -1,9 +1,16 @@
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .easy_language import EasyLanguageFormMixin
 from .models import ActionField, District, Membership, OutgoingEmail, SiteProfile, User
+from .uploads import ReplacedFilesCleanupMixin
+
+
+class OwnerAdminForm(ReplacedFilesCleanupMixin, EasyLanguageFormMixin, forms.ModelForm):
+    """District and site profile: the standard easy-language text, no orphaned uploads."""
 
 
 @admin.register(User)
@@ -50,6 +57,7 @@ class ActionFieldInline(admin.TabularInline):
 
 @admin.register(District)
 class DistrictAdmin(admin.ModelAdmin):
+    form = OwnerAdminForm
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["name", "slug", "kind", "state", "is_active"]
     list_filter = ["kind", "is_active"]
@@ -68,6 +76,8 @@ class MembershipAdmin(admin.ModelAdmin):
 
 @admin.register(SiteProfile)
 class SiteProfileAdmin(admin.ModelAdmin):
+    form = OwnerAdminForm
+
     def has_add_permission(self, request):
         return not SiteProfile.objects.exists()
 

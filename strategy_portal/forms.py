@@ -12,6 +12,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from .adapters import address_taken
+from .easy_language import EasyLanguageFormMixin
 from .models import (
     District,
     Membership,
@@ -19,6 +20,7 @@ from .models import (
     Role,
     User,
 )
+from .uploads import ReplacedFilesCleanupMixin
 
 
 def kern_widget_class(widget, has_errors: bool) -> str:
@@ -217,7 +219,7 @@ class AccountDeleteForm(forms.Form):
         return cleaned
 
 
-class DistrictSettingsForm(forms.ModelForm):
+class DistrictSettingsForm(ReplacedFilesCleanupMixin, EasyLanguageFormMixin, forms.ModelForm):
     website = forms.URLField(label=_("website"), required=False, assume_scheme="https")
 
     class Meta:
@@ -238,6 +240,9 @@ class DistrictSettingsForm(forms.ModelForm):
             "imprint",
             "privacy_policy",
             "accessibility_statement",
+            "easy_language",
+            "sign_language_video",
+            "sign_language_video_description",
         ]
         widgets = {
             "theme_colour": forms.TextInput(attrs={"type": "color"}),
@@ -245,6 +250,8 @@ class DistrictSettingsForm(forms.ModelForm):
             "imprint": forms.Textarea(attrs={"rows": 10}),
             "privacy_policy": forms.Textarea(attrs={"rows": 10}),
             "accessibility_statement": forms.Textarea(attrs={"rows": 10}),
+            "easy_language": forms.Textarea(attrs={"rows": 20}),
+            "sign_language_video_description": forms.Textarea(attrs={"rows": 5}),
         }
 
     def clean(self):

@@ -3,14 +3,27 @@
 Raw HTML in the input is not interpreted (markdown-it's `html` option is off, so it arrives
 escaped); nh3 then removes every tag, attribute and URL scheme that is not on the lists below, so
 nothing executable survives even if the renderer were tricked.
+
+Rendered HTML is cached under the SHA-256 of the source, so a page shows an unchanged text without
+rendering it again; a source that changes gets a new key, so nothing is ever stale. When the cache
+cannot be reached the text is rendered on every view, and the page still works.
 """
 
+import hashlib
+import logging
 import re
 
 import nh3
+from django.core.cache import cache
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from markdown_it import MarkdownIt
+
+logger = logging.getLogger(__name__)
+
+# Part of every cache key: raise it whenever a change below turns the same source into other HTML.
+RENDERER_VERSION = 1
+CACHE_TIMEOUT = 60 * 60 * 24 * 7  # content-addressed: an entry is never wrong, only unused
 
 ALLOWED_TAGS = {
     "a", "abbr", "blockquote", "br", "code", "em", "h2", "h3", "h4", "h5", "h6", "hr", "li",
@@ -56,12 +69,9 @@ def _align_cells(html: str) -> str:
     return _CELL_ALIGN.sub(r'<\1 align="\2">', html)
 
 
-def render_markdown(text: str | None) -> SafeString:
-    """Render user-written Markdown to HTML that is safe to put into a page."""
-    if not text:
-        return mark_safe("")  # noqa: S308 (empty string)
+def _render(text: str) -> str:
     html = _align_cells(_demote_headings(_renderer.render(text)))
-    clean = nh3.clean(
+    return nh3.clean(
         html,
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
@@ -69,4 +79,27 @@ def render_markdown(text: str | None) -> SafeString:
         link_rel="nofollow noopener",
         strip_comments=True,
     )
-    return mark_safe(clean)  # noqa: S308 (sanitised by nh3 above)
+
+
+def _cache_key(text: str) -> str:
+    digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+    return f"markdown:{RENDERER_VERSION}:{digest}"
+
+
+def render_markdown(text: str | None) -> SafeString:
+    """Render user-written Markdown to HTML that is safe to put into a page."""
+    if not text:
+        return mark_safe("")  # noqa: S308 (empty string)
+    key = _cache_key(text)
+    try:
+        html = cache.get(key)
+    except Exception as exc:  # the cache only saves time; a page must not fail without it
+        logger.warning("Markdown cache unavailable, rendering without it: %s", exc)
+        return mark_safe(_render(text))  # noqa: S308 (sanitised by nh3 in _render)
+    if html is None:
+        html = _render(text)
+        try:
+            cache.set(key, html, CACHE_TIMEOUT)
+        except Exception as exc:
+            logger.warning("Markdown cache unavailable, rendering without it: %s", exc)
+    return mark_safe(html)  # noqa: S308 (sanitised by nh3 in _render, or cached from there)

@@ -28,7 +28,12 @@ class LanguageMiddleware:
 
 
 class MethodNotAllowedPageMiddleware:
-    """Gives the bare 405 of `require_POST` and friends the site's own page (and keeps Allow)."""
+    """Gives the bare 405 of `require_POST`, class-based views and friends the site's own page.
+
+    It must sit inside `CSPMiddleware` (after it in MIDDLEWARE): the page it renders uses the
+    request's CSP nonce (a district's theme colour), and that nonce is only available until the
+    CSP middleware has written its header on the way out.
+    """
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -36,7 +41,9 @@ class MethodNotAllowedPageMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         if response.status_code == 405 and not response.content:
-            page = render(request, "405.html", status=405)
-            page["Allow"] = response.get("Allow", "")
+            allowed = response.get("Allow", "")
+            methods = {method.strip().upper() for method in allowed.split(",")}
+            page = render(request, "405.html", {"page_can_be_opened": "GET" in methods}, status=405)
+            page["Allow"] = allowed
             return page
         return response

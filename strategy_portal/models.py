@@ -12,6 +12,15 @@ from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
+from .images import ImageModelField
+from .validators import (
+    LONG_TEXT_MAX_LENGTH,
+    MEDIUM_TEXT_MAX_LENGTH,
+    SHORT_TEXT_MAX_LENGTH,
+    MaxTextLengthValidator,
+)
+from .videos import VideoModelField
+
 # Top-level path segments that belong to the site itself; a district slug may not take one.
 RESERVED_SLUGS = frozenset(
     {
@@ -27,6 +36,8 @@ RESERVED_SLUGS = frozenset(
         "impressum",
         "datenschutz",
         "barrierefreiheit",
+        "leichte-sprache",
+        "gebaerdensprache",
         "verwaltung",
         "suche",
         "robots.txt",
@@ -224,6 +235,34 @@ def validate_theme_colour(value: str) -> None:
         )
 
 
+LONG_TEXT = [MaxTextLengthValidator(LONG_TEXT_MAX_LENGTH)]
+MEDIUM_TEXT = [MaxTextLengthValidator(MEDIUM_TEXT_MAX_LENGTH)]
+EASY_LANGUAGE_HELP = _(
+    "Explains in Leichte Sprache what the site offers, how to find one's way and what the "
+    "accessibility statement says (BITV 2.0 § 4). It starts with a standard text; as long as you "
+    "leave it unchanged, it follows changes of the name and contact details."
+)
+SIGN_LANGUAGE_VIDEO_HELP = _(
+    "MP4 or WebM, at most 200 MB. The site shows it itself, without an external player. Remove "
+    "location data from the video before uploading it."
+)
+SIGN_LANGUAGE_DESCRIPTION_HELP = _(
+    "Says in writing what the video explains, for everybody who cannot watch it."
+)
+
+
+def require_video_description(owner) -> None:
+    if owner.sign_language_video and not owner.sign_language_video_description.strip():
+        raise ValidationError(
+            {
+                "sign_language_video_description": _(
+                    "Please say in a few sentences what the video explains."
+                )
+            },
+            code="required",
+        )
+
+
 class DistrictKind(models.TextChoices):
     LANDKREIS = "landkreis", _("District (Landkreis)")
     KREISFREIE_STADT = "kreisfreie_stadt", _("District-free city")
@@ -267,7 +306,9 @@ class District(TimeStampedModel):
     )
     state = models.CharField(_("federal state"), max_length=60, blank=True)
     tagline = models.CharField(_("short description"), max_length=300, blank=True)
-    logo = models.ImageField(_("logo"), upload_to="districts/logos/", blank=True)
+    logo = ImageModelField(
+        _("logo"), upload_to="districts/logos/", blank=True, max_bytes=5 * 1024 * 1024
+    )
     logo_alt = models.CharField(
         _("alternative text of the logo"),
         max_length=200,
@@ -284,11 +325,35 @@ class District(TimeStampedModel):
     contact_name = models.CharField(_("contact office"), max_length=200, blank=True)
     contact_email = models.EmailField(_("contact e-mail"), blank=True)
     contact_phone = models.CharField(_("contact phone"), max_length=50, blank=True)
-    contact_address = models.TextField(_("postal address"), blank=True)
+    contact_address = models.TextField(
+        _("postal address"), blank=True, validators=[MaxTextLengthValidator(SHORT_TEXT_MAX_LENGTH)]
+    )
     website = models.URLField(_("website"), blank=True)
-    imprint = models.TextField(_("imprint (Markdown)"), blank=True)
-    privacy_policy = models.TextField(_("privacy policy (Markdown)"), blank=True)
-    accessibility_statement = models.TextField(_("accessibility statement (Markdown)"), blank=True)
+    imprint = models.TextField(_("imprint (Markdown)"), blank=True, validators=LONG_TEXT)
+    privacy_policy = models.TextField(
+        _("privacy policy (Markdown)"), blank=True, validators=LONG_TEXT
+    )
+    accessibility_statement = models.TextField(
+        _("accessibility statement (Markdown)"), blank=True, validators=LONG_TEXT
+    )
+    easy_language = models.TextField(
+        _("explanation in easy language (Markdown)"),
+        blank=True,
+        validators=LONG_TEXT,
+        help_text=EASY_LANGUAGE_HELP,
+    )
+    sign_language_video = VideoModelField(
+        _("video in German Sign Language"),
+        upload_to="districts/videos/",
+        blank=True,
+        help_text=SIGN_LANGUAGE_VIDEO_HELP,
+    )
+    sign_language_video_description = models.TextField(
+        _("content of the sign-language video (Markdown)"),
+        blank=True,
+        validators=MEDIUM_TEXT,
+        help_text=SIGN_LANGUAGE_DESCRIPTION_HELP,
+    )
     newsletter_sender_name = models.CharField(
         _("newsletter sender name"), max_length=150, blank=True
     )
@@ -320,6 +385,7 @@ class District(TimeStampedModel):
         super().clean()
         if self.slug:
             self.slug = self.slug.lower()
+        require_video_description(self)
 
 
 class DistrictOwnedQuerySet(models.QuerySet):
@@ -382,7 +448,7 @@ class ActionField(DistrictOwned):
 
     title = models.CharField(_("title"), max_length=200)
     slug = models.SlugField(_("address"), max_length=80)
-    summary = models.TextField(_("summary"), blank=True)
+    summary = models.TextField(_("summary"), blank=True, validators=MEDIUM_TEXT)
     is_cross_cutting = models.BooleanField(_("cross-cutting theme"), default=False)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
@@ -403,9 +469,31 @@ class SiteProfile(TimeStampedModel):
 
     operator_name = models.CharField(_("operator"), max_length=200, default="Strategieportal")
     contact_email = models.EmailField(_("contact e-mail"), blank=True)
-    imprint = models.TextField(_("imprint (Markdown)"), blank=True)
-    privacy_policy = models.TextField(_("privacy policy (Markdown)"), blank=True)
-    accessibility_statement = models.TextField(_("accessibility statement (Markdown)"), blank=True)
+    imprint = models.TextField(_("imprint (Markdown)"), blank=True, validators=LONG_TEXT)
+    privacy_policy = models.TextField(
+        _("privacy policy (Markdown)"), blank=True, validators=LONG_TEXT
+    )
+    accessibility_statement = models.TextField(
+        _("accessibility statement (Markdown)"), blank=True, validators=LONG_TEXT
+    )
+    easy_language = models.TextField(
+        _("explanation in easy language (Markdown)"),
+        blank=True,
+        validators=LONG_TEXT,
+        help_text=EASY_LANGUAGE_HELP,
+    )
+    sign_language_video = VideoModelField(
+        _("video in German Sign Language"),
+        upload_to="site/videos/",
+        blank=True,
+        help_text=SIGN_LANGUAGE_VIDEO_HELP,
+    )
+    sign_language_video_description = models.TextField(
+        _("content of the sign-language video (Markdown)"),
+        blank=True,
+        validators=MEDIUM_TEXT,
+        help_text=SIGN_LANGUAGE_DESCRIPTION_HELP,
+    )
 
     class Meta:
         verbose_name = _("site profile")
@@ -413,6 +501,10 @@ class SiteProfile(TimeStampedModel):
 
     def __str__(self):
         return self.operator_name
+
+    def clean(self):
+        super().clean()
+        require_video_description(self)
 
     @classmethod
     def load(cls) -> "SiteProfile":

@@ -77,7 +77,6 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "strategy_portal.middleware.LanguageMiddleware",
-    "strategy_portal.middleware.MethodNotAllowedPageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -86,6 +85,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Innermost: its 405 page needs the CSP nonce, the user and the messages of the request.
+    "strategy_portal.middleware.MethodNotAllowedPageMiddleware",
 ]
 
 ROOT_URLCONF = "strategy_portal.urls"
@@ -336,6 +337,7 @@ CONTENT_SECURITY_POLICY = {
         "script-src": [SELF, NONCE],
         "style-src": [SELF, NONCE],
         "img-src": [SELF, "data:"],
+        "media-src": [SELF],
         "font-src": [SELF],
         "connect-src": [SELF],
         "form-action": [SELF],
@@ -346,9 +348,11 @@ CONTENT_SECURITY_POLICY = {
 }
 if AWS_STORAGE_BUCKET_NAME and os.environ.get("S3_ENDPOINT_URL"):
     _endpoint = urlsplit(os.environ["S3_ENDPOINT_URL"])
-    CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"].append(
-        f"{_endpoint.scheme}://{_endpoint.netloc}"
-    )
+    # Uploaded images and the sign-language videos come from the bucket.
+    for _directive in ("img-src", "media-src"):
+        CONTENT_SECURITY_POLICY["DIRECTIVES"][_directive].append(
+            f"{_endpoint.scheme}://{_endpoint.netloc}"
+        )
 
 # --- Logging --------------------------------------------------------------------------------------
 LOGGING = {

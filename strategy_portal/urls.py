@@ -24,6 +24,16 @@ district_patterns = [
         views.DistrictLegalPageView.as_view(page="accessibility_statement"),
         name="accessibility_statement",
     ),
+    path(
+        "leichte-sprache/",
+        views.DistrictLegalPageView.as_view(page="easy_language"),
+        name="easy_language",
+    ),
+    path(
+        "gebaerdensprache/",
+        views.DistrictSignLanguagePageView.as_view(),
+        name="sign_language",
+    ),
     path("verwaltung/", views.WorkspaceView.as_view(), name="workspace"),
     path(
         "verwaltung/einstellungen/",
@@ -58,6 +68,12 @@ urlpatterns = [
         views.LegalPageView.as_view(page="accessibility_statement"),
         name="site_accessibility_statement",
     ),
+    path(
+        "leichte-sprache/",
+        views.LegalPageView.as_view(page="easy_language"),
+        name="site_easy_language",
+    ),
+    path("gebaerdensprache/", views.SignLanguagePageView.as_view(), name="site_sign_language"),
     # The apps' own addresses, including their parts below /<district>/, before the catch-all.
     path("", include("newsletters.urls")),
     path("<slug:district>/", include(district_patterns)),

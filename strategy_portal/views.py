@@ -23,7 +23,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django.views.generic import FormView, ListView, TemplateView, UpdateView
 from rules.contrib.views import PermissionRequiredMixin, permission_required
 
-from . import services
+from . import easy_language, services
 from .forms import AccountDeleteForm, DistrictSettingsForm, MembershipAddForm, ProfileForm
 from .models import ActionField, District, Membership, Role, SiteProfile
 
@@ -87,10 +87,11 @@ class DistrictHomeView(DistrictMixin, TemplateView):
 
 
 class LegalPageView(TemplateView):
-    """Impressum, Datenschutz, Barrierefreiheit: of a district, or of the site operator."""
+    """Impressum, Datenschutz, Barrierefreiheit, Leichte Sprache: of a district, or of the site
+    operator."""
 
     template_name = "strategy_portal/legal_page.html"
-    page = ""  # imprint | privacy_policy | accessibility_statement
+    page = ""  # imprint | privacy_policy | accessibility_statement | easy_language
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -98,14 +99,54 @@ class LegalPageView(TemplateView):
             "imprint": _("Imprint"),
             "privacy_policy": _("Privacy policy"),
             "accessibility_statement": _("Accessibility statement"),
+            "easy_language": _("Easy language"),
         }
-        district = getattr(self, "district", None)
-        owner = district or SiteProfile.load()
-        context.update(title=titles[self.page], body=getattr(owner, self.page), owner=owner)
+        owner = getattr(self, "district", None) or SiteProfile.load()
+        if self.page == "easy_language":
+            body = easy_language.page_text(owner)
+        else:
+            body = getattr(owner, self.page)
+        context.update(title=titles[self.page], body=body, owner=owner)
         return context
 
 
 class DistrictLegalPageView(DistrictMixin, LegalPageView):
+    pass
+
+
+class SignLanguagePageView(TemplateView):
+    """The explanation in German Sign Language: a video the site serves itself, and its content
+    in writing."""
+
+    template_name = "strategy_portal/sign_language.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        district = getattr(self, "district", None)
+        owner = district or SiteProfile.load()
+        video = owner.sign_language_video
+        video_type = ""
+        if video:
+            video_type = "video/webm" if video.name.lower().endswith(".webm") else "video/mp4"
+        context.update(
+            owner=owner,
+            video=video,
+            video_type=video_type,
+            contact_email=owner.contact_email,
+            contact_phone=getattr(district, "contact_phone", ""),
+            easy_language_url=(
+                reverse("easy_language", args=[district.slug])
+                if district
+                else reverse("site_easy_language")
+            ),
+            imprint_url=(
+                reverse("imprint", args=[district.slug]) if district else reverse("site_imprint")
+            ),
+        )
+        return context
+
+
+class DistrictSignLanguagePageView(DistrictMixin, SignLanguagePageView):
     pass
 
 

@@ -73,6 +73,8 @@ EXPECTED = {
     "site_imprint": PUBLIC,
     "site_privacy_policy": PUBLIC,
     "site_accessibility_statement": PUBLIC,
+    "site_easy_language": PUBLIC,
+    "site_sign_language": PUBLIC,
     # Django's language switch acts on POST; a GET just goes back to where the visitor came from.
     "set_language": everyone((302, "/")),
     # --- own account
@@ -106,6 +108,8 @@ EXPECTED = {
     "imprint": PUBLIC,
     "privacy_policy": PUBLIC,
     "accessibility_statement": PUBLIC,
+    "easy_language": PUBLIC,
+    "sign_language": PUBLIC,
     "workspace": WORKSPACE,
     "workspace_settings": WORKSPACE_ADMIN,
     "workspace_team": WORKSPACE_ADMIN,

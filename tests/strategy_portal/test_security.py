@@ -381,10 +381,9 @@ def test_a_real_png_is_accepted_as_logo(district, settings, tmp_path):
         ("wappen.svg", SVG_LOGO, "image/svg+xml"),
         ("wappen.png", SVG_LOGO, "image/png"),
         ("wappen.png", HTML_PAGE, "image/png"),
-        ("wappen.html", png_bytes(), "text/html"),
         ("wappen.png", b"", "image/png"),
     ],
-    ids=["svg", "svg-as-png", "html-as-png", "png-as-html", "empty"],
+    ids=["svg", "svg-as-png", "html-as-png", "empty"],
 )
 def test_logo_only_accepts_images(district, settings, tmp_path, filename, content, content_type):
     settings.MEDIA_ROOT = tmp_path
@@ -392,6 +391,16 @@ def test_logo_only_accepts_images(district, settings, tmp_path, filename, conten
     assert not form.is_valid()
     assert "logo" in form.errors
     assert not any(tmp_path.rglob("*")), "a rejected upload was stored"
+
+
+def test_a_real_png_named_html_is_stored_as_png(district, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    form = settings_form(district, SimpleUploadedFile("wappen.html", png_bytes(), "text/html"))
+    assert form.is_valid(), form.errors
+    form.save()
+    district.refresh_from_db()
+    assert district.logo.name.endswith("/wappen.png")
+    assert not any(tmp_path.rglob("*.html"))
 
 
 def test_theme_colour_cannot_break_out_of_the_style_element(district):

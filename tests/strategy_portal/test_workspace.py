@@ -33,7 +33,7 @@ def settings_data(district, **changes):
     """The settings form as the district admin would submit it unchanged, plus `changes`."""
     data = {}
     for name in DistrictSettingsForm.Meta.fields:
-        if name == "logo":
+        if name in ("logo", "sign_language_video"):
             continue
         data[name] = getattr(district, name)
     data.update(changes)
