@@ -193,7 +193,7 @@ def personal_data_export(request):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def membership_leave(request, pk):
     """A member gives up their own role; GET asks, POST acts."""
     membership = get_object_or_404(
@@ -222,7 +222,7 @@ def membership_leave(request, pk):
 
 
 @never_cache
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def invitation(request, token):
     """The page an invitation mail links to. GET only shows it (mail scanners open links);
     POST accepts – signed in with the invited, confirmed address – or declines."""
