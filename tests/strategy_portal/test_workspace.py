@@ -299,9 +299,9 @@ def test_inviting_an_address_with_or_without_account_answers_alike(
         return only
 
     assert known.status_code == unknown.status_code == 200
-    assert message(known).replace(citizen.email, "X") == message(
-        unknown
-    ).replace("niemand@example.org", "X")
+    assert message(known).replace(citizen.email, "X") == message(unknown).replace(
+        "niemand@example.org", "X"
+    )
     assert Invitation.objects.filter(district=district).count() == 2
     assert Membership.objects.filter(district=district).count() == 1
 
@@ -385,9 +385,7 @@ def test_only_the_districts_admins_withdraw_its_invitations(
 
     assert login(facilitator).post(withdraw_url(invitation)).status_code == 403
     assert login(foreign_admin).post(withdraw_url(invitation)).status_code == 403
-    assert (
-        login(foreign_admin).post(withdraw_url(invitation, "wetteraukreis")).status_code == 404
-    )
+    assert login(foreign_admin).post(withdraw_url(invitation, "wetteraukreis")).status_code == 404
     assert login(district_admin).get(withdraw_url(invitation)).status_code == 405
     assert Invitation.objects.filter(pk=invitation.pk).exists()
 
@@ -409,9 +407,7 @@ def test_admin_makes_a_facilitator_administrator(login, district, district_admin
 def test_the_last_admin_cannot_give_up_the_role_on_the_team_page(login, district, district_admin):
     own = Membership.objects.get(user=district_admin)
 
-    response = login(district_admin).post(
-        role_url(own), {"role": Role.FACILITATOR}, follow=True
-    )
+    response = login(district_admin).post(role_url(own), {"role": Role.FACILITATOR}, follow=True)
 
     own.refresh_from_db()
     assert own.role == Role.ADMIN
