@@ -10,7 +10,6 @@ from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
-from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -52,16 +51,13 @@ def account_delete(*, user: User) -> list[District]:
     admin_of = Membership.objects.filter(user=user, role=Role.ADMIN).values("district_id")
     # Locked in the same order as every other team change, so two deletions cannot deadlock.
     districts = list(District.objects.select_for_update().filter(pk__in=admin_of).order_by("pk"))
-    orphaned = list(
-        District.objects.filter(pk__in=[d.pk for d in districts])
-        .annotate(
-            other_admins=Count(
-                "memberships",
-                filter=Q(memberships__role=Role.ADMIN) & ~Q(memberships__user=user),
-            )
-        )
-        .filter(other_admins=0)
-        .order_by("name")
+    still_administered = set(
+        Membership.objects.filter(district__in=districts, role=Role.ADMIN)
+        .exclude(user=user)
+        .values_list("district_id", flat=True)
+    )
+    orphaned = sorted(
+        (d for d in districts if d.pk not in still_administered), key=lambda d: d.name
     )
     erase_personal_data(user)
     user.delete()
