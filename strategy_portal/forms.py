@@ -5,6 +5,7 @@ from allauth.account.forms import SignupForm as AllauthSignupForm
 from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.hashers import make_password
+from django.db.models import Q
 from django.forms.boundfield import BoundField
 from django.forms.renderers import TemplatesSetting
 from django.urls import reverse
@@ -203,21 +204,6 @@ class AccountDeleteForm(forms.Form):
             raise forms.ValidationError(_("The password is not correct."), code="password")
         return password
 
-    def clean(self):
-        cleaned = super().clean()
-        sole = District.objects.sole_admin_of(self.user)
-        if sole:
-            raise forms.ValidationError(
-                _(
-                    "You are the only administrator of %(districts)s. Please make another person "
-                    "administrator in the team settings first, so that the district is not left "
-                    "without one."
-                ),
-                code="sole_admin",
-                params={"districts": ", ".join(d.name for d in sole)},
-            )
-        return cleaned
-
 
 class DistrictSettingsForm(ReplacedFilesCleanupMixin, EasyLanguageFormMixin, forms.ModelForm):
     website = forms.URLField(label=_("website"), required=False, assume_scheme="https")
@@ -261,10 +247,16 @@ class DistrictSettingsForm(ReplacedFilesCleanupMixin, EasyLanguageFormMixin, for
         return cleaned
 
 
-class MembershipAddForm(forms.Form):
+class InvitationForm(forms.Form):
+    """Invite a person into a district's team. Whether the address has an account is neither
+    checked nor told: the person accepts (and signs up, if need be) through the mailed link."""
+
     email = forms.EmailField(
         label=_("E-mail address of the person"),
-        help_text=_("The person needs a confirmed account on the platform."),
+        help_text=_(
+            "The person receives an invitation by e-mail and joins the team once they accept it. "
+            "Without an account they can sign up with this address."
+        ),
     )
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices, initial=Role.FACILITATOR)
     organisation = forms.CharField(
@@ -280,24 +272,19 @@ class MembershipAddForm(forms.Form):
 
     def clean_email(self):
         email = self.cleaned_data["email"]
-        user = (
-            User.objects.filter(email__iexact=email, is_active=True)
-            .filter(emailaddress__verified=True)
-            .first()
-        )
-        if user is None:
-            raise forms.ValidationError(
-                _(
-                    "There is no confirmed account with this address. Ask the person to sign up "
-                    "first."
-                ),
-                code="unknown",
-            )
-        if Membership.objects.filter(user=user, district=self.district).exists():
+        # The team page lists its members anyway: saying so tells nothing new.
+        if Membership.objects.filter(
+            Q(user__email__iexact=email)
+            | Q(user__emailaddress__email__iexact=email, user__emailaddress__verified=True),
+            district=self.district,
+        ).exists():
             raise forms.ValidationError(
                 _("This person already belongs to the team of %(district)s."),
                 code="exists",
                 params={"district": self.district.name},
             )
-        self.user = user
         return email
+
+
+class MembershipRoleForm(forms.Form):
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)

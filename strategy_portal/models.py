@@ -1,6 +1,8 @@
 """The ground floor: users, districts, memberships, action fields, the e-mail outbox."""
 
+import hashlib
 import re
+from datetime import timedelta
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.core.exceptions import ValidationError
@@ -441,6 +443,78 @@ class Membership(TimeStampedModel):
 
     def __str__(self):
         return f"{self.user} – {self.district} ({self.get_role_display()})"
+
+
+class InvitationStatus(models.TextChoices):
+    OPEN = "open", _("open")
+    ACCEPTED = "accepted", _("accepted")
+    DECLINED = "declined", _("declined")
+    EXPIRED = "expired", _("expired")
+
+
+class InvitationQuerySet(DistrictOwnedQuerySet):
+    def open(self):
+        """Invitations that can still be accepted."""
+        return self.filter(
+            accepted_at__isnull=True, declined_at__isnull=True, expires_at__gt=timezone.now()
+        )
+
+    def for_token(self, token: str):
+        return self.filter(token_hash=Invitation.hash_token(token))
+
+
+class Invitation(DistrictOwned):
+    """An offer to join a district's team, mailed to an address and accepted by its owner.
+
+    Only a hash of the link's token is stored: whoever reads the database cannot accept."""
+
+    VALID_FOR = timedelta(days=14)
+
+    email = models.EmailField(_("e-mail address"))
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    organisation = models.CharField(_("organisation"), max_length=200, blank=True)
+    invited_by = models.ForeignKey(
+        User,
+        verbose_name=_("invited by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    token_hash = models.CharField(_("token (hash)"), max_length=64, unique=True, editable=False)
+    expires_at = models.DateTimeField(_("valid until"))
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+    declined_at = models.DateTimeField(_("declined at"), null=True, blank=True)
+
+    objects = InvitationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        ordering = ["-created"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(accepted_at__isnull=True) | models.Q(declined_at__isnull=True),
+                name="invitation_accepted_or_declined",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.email} – {self.district} ({self.get_role_display()})"
+
+    @staticmethod
+    def hash_token(token: str) -> str:
+        return hashlib.sha256(token.encode()).hexdigest()
+
+    @property
+    def status(self) -> InvitationStatus:
+        if self.accepted_at:
+            return InvitationStatus.ACCEPTED
+        if self.declined_at:
+            return InvitationStatus.DECLINED
+        if self.expires_at <= timezone.now():
+            return InvitationStatus.EXPIRED
+        return InvitationStatus.OPEN
 
 
 class ActionField(DistrictOwned):

@@ -73,6 +73,14 @@ def sent_to(user) -> Q:
     return condition
 
 
+def invited_to(user) -> Q:
+    """Invitations to any address of the account, whatever the case of its letters."""
+    condition = Q(pk__in=[])
+    for address in addresses_of(user):
+        condition |= Q(email__iexact=address)
+    return condition
+
+
 def export_personal_data(user) -> dict:
     return {section.key: section.export(user) for section in sections()}
 
@@ -84,14 +92,15 @@ def erase_personal_data(user) -> None:
 
 @register
 class AccountSection:
-    """The account itself: profile, e-mail addresses, roles in districts, outgoing mail."""
+    """The account itself: profile, e-mail addresses, roles in districts, invitations to its
+    addresses, outgoing mail."""
 
     key = "account"
 
     def export(self, user):
         from allauth.account.models import EmailAddress
 
-        from .models import Membership, OutgoingEmail
+        from .models import Invitation, Membership, OutgoingEmail
 
         return {
             "email": user.email,
@@ -111,6 +120,16 @@ class AccountSection:
                 {"district": m.district.name, "role": m.role, "since": m.created.isoformat()}
                 for m in Membership.objects.filter(user=user).select_related("district")
             ],
+            "invitations": [
+                {
+                    "district": i.district.name,
+                    "email": i.email,
+                    "role": i.role,
+                    "created": i.created.isoformat(),
+                    "status": i.status.value,
+                }
+                for i in Invitation.objects.filter(invited_to(user)).select_related("district")
+            ],
             "emails_sent_to_you": [
                 {
                     "to": e.to,
@@ -123,6 +142,7 @@ class AccountSection:
         }
 
     def erase(self, user):
-        from .models import OutgoingEmail
+        from .models import Invitation, OutgoingEmail
 
         OutgoingEmail.objects.filter(sent_to(user)).delete()
+        Invitation.objects.filter(invited_to(user)).delete()

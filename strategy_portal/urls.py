@@ -46,6 +46,12 @@ district_patterns = [
         views.team_remove,
         name="workspace_team_remove",
     ),
+    path("verwaltung/team/<int:pk>/rolle/", views.team_role, name="workspace_team_role"),
+    path(
+        "verwaltung/team/einladungen/<int:pk>/zurueckziehen/",
+        views.invitation_withdraw,
+        name="workspace_invitation_withdraw",
+    ),
 ]
 
 urlpatterns = [
@@ -54,6 +60,12 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("konto/profil/", views.ProfileView.as_view(), name="profile"),
+    path(
+        "konto/profil/rollen/<int:pk>/abgeben/",
+        views.membership_leave,
+        name="membership_leave",
+    ),
+    path("konto/einladungen/<str:token>/", views.invitation, name="invitation"),
     path("konto/daten/", views.PersonalDataView.as_view(), name="personal_data"),
     path("konto/daten/export/", views.personal_data_export, name="personal_data_export"),
     path("konto/", include("strategy_portal.account_urls")),

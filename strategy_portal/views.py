@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.contrib.auth.views import redirect_to_login
 from django.core.cache import cache
 from django.db import connection
 from django.db.models import Count, Q
@@ -19,13 +20,27 @@ from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.generic import FormView, ListView, TemplateView, UpdateView
 from rules.contrib.views import PermissionRequiredMixin, permission_required
 
 from . import easy_language, services
-from .forms import AccountDeleteForm, DistrictSettingsForm, MembershipAddForm, ProfileForm
-from .models import ActionField, District, Membership, Role, SiteProfile
+from .forms import (
+    AccountDeleteForm,
+    DistrictSettingsForm,
+    InvitationForm,
+    MembershipRoleForm,
+    ProfileForm,
+)
+from .models import (
+    ActionField,
+    District,
+    Invitation,
+    InvitationStatus,
+    Membership,
+    Role,
+    SiteProfile,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -54,7 +69,13 @@ class DistrictPermissionMixin(DistrictMixin, PermissionRequiredMixin):
 
 def team_context(district: District) -> dict:
     team = list(Membership.objects.filter(district=district).select_related("user"))
-    return {"team": team, "admin_count": sum(m.role == Role.ADMIN for m in team)}
+    invitations = Invitation.objects.for_district(district).open().select_related("invited_by")
+    return {
+        "team": team,
+        "admin_count": sum(m.role == Role.ADMIN for m in team),
+        "invitations": invitations,
+        "roles": Role.choices,
+    }
 
 
 def district_from(request, slug: str) -> District:
@@ -183,6 +204,11 @@ class PersonalDataView(LoginRequiredMixin, FormView):
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "user": self.request.user}
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["sole_admin_of"] = District.objects.sole_admin_of(self.request.user)
+        return context
+
     def form_valid(self, form):
         services.account_delete(user=self.request.user)
         logout(self.request)
@@ -205,6 +231,76 @@ def personal_data_export(request):
     response = HttpResponse(document, content_type="application/json; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def membership_leave(request, pk):
+    """A member gives up their own role; GET asks, POST acts."""
+    membership = get_object_or_404(
+        Membership.objects.select_related("district"), pk=pk, user=request.user
+    )
+    if request.method == "POST":
+        try:
+            services.membership_remove(membership=membership)
+        except services.LastAdminError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(
+                request,
+                _("You no longer have the role “%(role)s” in %(district)s.")
+                % {"role": membership.get_role_display(), "district": membership.district.name},
+            )
+        return redirect("profile")
+    sole_admin = services.leaves_without_admin(
+        district=membership.district, leaving=[membership.pk]
+    )
+    return render(
+        request,
+        "strategy_portal/membership_leave.html",
+        {"membership": membership, "sole_admin": sole_admin},
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def invitation(request, token):
+    """The page an invitation mail links to. GET only shows it (mail scanners open links);
+    POST accepts – signed in with the invited, confirmed address – or declines."""
+    invitation = Invitation.objects.for_token(token).select_related("district").first()
+    if invitation is None:
+        return render(request, "strategy_portal/invitation.html", {"status": None}, status=404)
+    if invitation.district.is_active:
+        request.district = invitation.district
+    context = {"invitation": invitation, "status": invitation.status, "token": token}
+    user = request.user
+    if user.is_authenticated:
+        context["owns_address"] = services.owns_address(user, invitation.email)
+    if invitation.status != InvitationStatus.OPEN:
+        return render(request, "strategy_portal/invitation.html", context, status=410)
+    if request.method == "POST":
+        action = request.POST.get("action")
+        if action == "decline":
+            services.invitation_decline(invitation=invitation)
+            messages.info(request, _("You have declined the invitation."))
+            return redirect("invitation", token=token)
+        if action == "accept":
+            if not user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            try:
+                membership = services.invitation_accept(invitation=invitation, user=user)
+            except services.InvitationError as error:
+                status = 403 if error.code == "address" else 410
+                return render(request, "strategy_portal/invitation.html", context, status=status)
+            messages.success(
+                request,
+                _("Welcome to the team of %(district)s: you are now “%(role)s”.")
+                % {"district": membership.district.name, "role": membership.get_role_display()},
+            )
+            if membership.district.is_active:
+                return redirect("workspace", district=membership.district.slug)
+            return redirect("profile")
+    return render(request, "strategy_portal/invitation.html", context)
 
 
 # --- Workspace ------------------------------------------------------------------------------------
@@ -241,7 +337,7 @@ class DistrictSettingsView(DistrictPermissionMixin, UpdateView):
 class TeamView(DistrictPermissionMixin, FormView):
     permission_required = "strategy_portal.manage_team"
     template_name = "strategy_portal/workspace/team.html"
-    form_class = MembershipAddForm
+    form_class = InvitationForm
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "district": self.district}
@@ -250,39 +346,38 @@ class TeamView(DistrictPermissionMixin, FormView):
         return {**super().get_context_data(**kwargs), **team_context(self.district)}
 
     def form_valid(self, form):
-        services.membership_add(
+        services.invitation_create(
             district=self.district,
-            user=form.user,
+            email=form.cleaned_data["email"],
             role=form.cleaned_data["role"],
             organisation=form.cleaned_data["organisation"],
+            invited_by=self.request.user,
         )
         messages.success(
             self.request,
-            _("%(email)s now belongs to the team.") % {"email": form.user.email},
+            _(
+                "An invitation has been sent to %(email)s. The person joins the team once they "
+                "accept it."
+            )
+            % {"email": form.cleaned_data["email"]},
         )
         return redirect("workspace_team", district=self.district.slug)
 
 
-@require_POST
-@login_required
+def _team_district(request, district, pk):
+    return district_from(request, district)
+
+
 # Signed-in users without the role get 403 (as on the class-based pages), not a login redirect.
-@permission_required(
-    "strategy_portal.manage_team",
-    fn=lambda request, district, pk: district_from(request, district),
-    raise_exception=True,
+manage_team_required = permission_required(
+    "strategy_portal.manage_team", fn=_team_district, raise_exception=True
 )
-def team_remove(request, district, pk):
-    district_obj = request.district
-    membership = get_object_or_404(Membership, pk=pk, district=district_obj)
-    removed = services.membership_remove(membership=membership)
-    if removed:
-        messages.success(
-            request, _("%(email)s was removed from the team.") % {"email": membership.user.email}
-        )
-    else:
-        messages.error(request, _("The last district administrator cannot be removed."))
-    if removed and membership.user_id == request.user.pk and not request.user.is_superuser:
-        # Whoever removed themselves has no access to the team page any more.
+
+
+def _team_response(request, district_obj: District, *, left: bool = False):
+    """After a change on the team page: the team list (htmx) or the page again. Whoever gave up
+    their own admin role has no access to it any more and goes to the district's home."""
+    if left and not request.user.is_superuser:
         destination = district_obj.get_absolute_url()
         if request.htmx:
             return HttpResponse(headers={"HX-Redirect": destination})
@@ -294,6 +389,63 @@ def team_remove(request, district, pk):
             {"district": district_obj, **team_context(district_obj)},
         )
     return redirect("workspace_team", district=district_obj.slug)
+
+
+@require_POST
+@login_required
+@manage_team_required
+def team_remove(request, district, pk):
+    district_obj = request.district
+    membership = get_object_or_404(Membership, pk=pk, district=district_obj)
+    try:
+        services.membership_remove(membership=membership)
+    except services.LastAdminError as error:
+        messages.error(request, error.message)
+        return _team_response(request, district_obj)
+    messages.success(
+        request, _("%(email)s was removed from the team.") % {"email": membership.user.email}
+    )
+    return _team_response(request, district_obj, left=membership.user_id == request.user.pk)
+
+
+@require_POST
+@login_required
+@manage_team_required
+def team_role(request, district, pk):
+    district_obj = request.district
+    membership = get_object_or_404(
+        Membership.objects.select_related("user"), pk=pk, district=district_obj
+    )
+    form = MembershipRoleForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Please choose one of the roles."))
+        return _team_response(request, district_obj)
+    try:
+        services.membership_set_role(membership=membership, role=form.cleaned_data["role"])
+    except services.LastAdminError as error:
+        messages.error(request, error.message)
+        return _team_response(request, district_obj)
+    messages.success(
+        request,
+        _("%(email)s is now “%(role)s”.")
+        % {"email": membership.user.email, "role": membership.get_role_display()},
+    )
+    left = membership.user_id == request.user.pk and membership.role != Role.ADMIN
+    return _team_response(request, district_obj, left=left)
+
+
+@require_POST
+@login_required
+@manage_team_required
+def invitation_withdraw(request, district, pk):
+    district_obj = request.district
+    invitation = get_object_or_404(Invitation.objects.for_district(district_obj).open(), pk=pk)
+    services.invitation_withdraw(invitation=invitation)
+    messages.success(
+        request,
+        _("The invitation to %(email)s has been withdrawn.") % {"email": invitation.email},
+    )
+    return _team_response(request, district_obj)
 
 
 # --- Health and errors ----------------------------------------------------------------------------

@@ -25,7 +25,16 @@ from django.urls import URLResolver, get_resolver, resolve
 from django.urls.resolvers import LocalePrefixPattern, RegexPattern, RoutePattern
 from taggit.models import Tag
 
-from strategy_portal.models import District, Membership, OutgoingEmail, Role, SiteProfile, User
+from strategy_portal import services
+from strategy_portal.models import (
+    District,
+    Invitation,
+    Membership,
+    OutgoingEmail,
+    Role,
+    SiteProfile,
+    User,
+)
 
 from .factories import MembershipFactory
 
@@ -81,6 +90,10 @@ EXPECTED = {
     "profile": SIGNED_IN,
     "personal_data": SIGNED_IN,
     "personal_data_export": SIGNED_IN,
+    # Giving up one's own role: the facilitator's membership is requested; it is nobody else's.
+    "membership_leave": roles(404, anonymous=TO_LOGIN, facilitator=200),
+    # An open invitation's page is shown to whoever holds the link; only POST acts (see below).
+    "invitation": PUBLIC,
     # --- allauth
     "account_login": ENTRANCE,
     "account_signup": ENTRANCE,
@@ -120,6 +133,8 @@ EXPECTED = {
     "newsletters:confirm": everyone(404),
     "newsletters:manage": everyone(404),
     "newsletters:mine": SIGNED_IN,
+    "workspace_team_role": POST_ONLY,
+    "workspace_invitation_withdraw": POST_ONLY,
     # --- uploaded files (served by Django only with DEBUG or SERVE_MEDIA); a missing file is 404
     r"^media/(?P<path>.*)$": everyone(404),
     # --- Django admin
@@ -136,6 +151,8 @@ EXPECTED = {
     "admin:strategy_portal_siteprofile_add": roles(TO_ADMIN_LOGIN, site_admin=403),
     # Subscriptions come from the double opt-in only.
     "admin:newsletters_subscription_add": roles(TO_ADMIN_LOGIN, site_admin=403),
+    # Invitations are sent from a district's team page, which mails the link.
+    "admin:strategy_portal_invitation_add": roles(TO_ADMIN_LOGIN, site_admin=403),
     # Old-style object URLs redirect to the change page (which then checks permissions).
     "admin:admin/*/<path:object_id>/": everyone((302, "/admin/")),
     # Unknown admin addresses: 404 for staff, login for everyone else.
@@ -204,6 +221,7 @@ class World:
     district: District
     membership: Membership  # of a facilitator in `district`
     admin_objects: dict  # model → the object whose admin pages are requested
+    invitation: Invitation | None = None  # open, to an address none of the roles owns
 
 
 def admin_model_of(endpoint: Endpoint):
@@ -219,8 +237,16 @@ def admin_model_of(endpoint: Endpoint):
 def kwarg_value(name: str, endpoint: Endpoint, world: World) -> str:
     if name == "district":
         return world.district.slug
-    if name == "pk" and endpoint.key == "workspace_team_remove":
+    if name == "pk" and endpoint.key in {
+        "workspace_team_remove",
+        "workspace_team_role",
+        "membership_leave",
+    }:
         return str(world.membership.pk)
+    if name == "pk" and endpoint.key == "workspace_invitation_withdraw":
+        return str(world.invitation.pk)
+    if name == "token":  # the invitation link
+        return world.invitation.token
     if name == "object_id" and endpoint.key == "admin:view_on_site":
         return str(world.district.pk)
     if name == "content_type_id":
@@ -286,7 +312,14 @@ def world(
         template_prefix="test",
         district=district,
     )
+    invitation = services.invitation_create(
+        district=district,
+        email="eingeladen@example.org",
+        role=Role.ADMIN,
+        invited_by=district_admin,
+    )
     objects = {
+        Invitation: invitation,
         District: district,
         Membership: Membership.objects.get(
             user=facilitator, district=district, role=Role.FACILITATOR
@@ -307,6 +340,7 @@ def world(
         district=district,
         membership=objects[Membership],
         admin_objects=objects,
+        invitation=invitation,
     )
 
 
@@ -450,4 +484,55 @@ def test_admin_of_another_district_cannot_remove_this_districts_members(world, o
     # Nor through their own district's address with this district's membership id.
     url = f"/{other_district.slug}/verwaltung/team/{world.membership.pk}/entfernen/"
     assert client.post(url).status_code == 404
+    assert Membership.objects.filter(pk=world.membership.pk).exists()
+
+
+POST_REFUSED = [
+    (ANONYMOUS, 302),
+    ("citizen", 403),
+    ("company", 403),
+    ("facilitator", 403),
+    ("other_district_facilitator", 403),
+]
+
+
+@pytest.mark.parametrize(("role", "expected"), POST_REFUSED)
+def test_only_admins_change_roles(role, expected, world, request):
+    url = f"/{world.district.slug}/verwaltung/team/{world.membership.pk}/rolle/"
+    response = client_for(role, request).post(url, {"role": Role.ADMIN})
+    assert response.status_code == expected
+    world.membership.refresh_from_db()
+    assert world.membership.role == Role.FACILITATOR
+
+
+@pytest.mark.parametrize(("role", "expected"), POST_REFUSED)
+def test_only_admins_withdraw_invitations(role, expected, world, request):
+    url = f"/{world.district.slug}/verwaltung/team/einladungen/{world.invitation.pk}/zurueckziehen/"
+    response = client_for(role, request).post(url)
+    assert response.status_code == expected
+    assert Invitation.objects.filter(pk=world.invitation.pk).exists()
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_only_the_invited_address_accepts_an_invitation(role, world, request):
+    """Nobody in the matrix owns the invited address: anonymous visitors are sent to log in,
+    every signed-in role (site admins included) is refused, and nobody joins the team."""
+    url = f"/konto/einladungen/{world.invitation.token}/"
+    response = client_for(role, request).post(url, {"action": "accept"})
+    expected = TO_LOGIN if role == ANONYMOUS else 403
+    assert matches(response, expected), describe(response)
+    assert (
+        not Membership.objects.filter(district=world.district, role=Role.ADMIN)
+        .exclude(user__email="kreisadmin@example.org")
+        .exists()
+    )
+    world.invitation.refresh_from_db()
+    assert world.invitation.accepted_at is None
+
+
+@pytest.mark.parametrize(("role", "expected"), [(ANONYMOUS, 302), ("citizen", 404)])
+def test_nobody_gives_up_someone_elses_role(role, expected, world, request):
+    url = f"/konto/profil/rollen/{world.membership.pk}/abgeben/"
+    response = client_for(role, request).post(url)
+    assert response.status_code == expected
     assert Membership.objects.filter(pk=world.membership.pk).exists()

@@ -6,7 +6,10 @@ therefore opened in a context that bypasses CSP. test_privacy.py checks the same
 
 import pytest
 
-from ..factories import PASSWORD, ActionFieldFactory, UserFactory
+from strategy_portal import services
+from strategy_portal.models import Membership, Role
+
+from ..factories import PASSWORD, ActionFieldFactory, MembershipFactory, UserFactory
 from .conftest import format_violations, log_in, run_axe, screenshot
 
 pytestmark = pytest.mark.browser
@@ -70,9 +73,20 @@ def test_account_and_workspace_pages_have_no_axe_violations(
     """Every page a district admin reaches from the profile, checked in one login."""
     base = live_server.url
     slug = district_with_content.slug
+    # A team with a colleague and an open invitation, so that every control is on the page.
+    MembershipFactory(district=district_with_content, role=Role.ADMIN)
+    invitation = services.invitation_create(
+        district=district_with_content,
+        email="neu@example.org",
+        role=Role.FACILITATOR,
+        invited_by=district_admin,
+    )
+    own = Membership.objects.get(user=district_admin)
     log_in(axe_page, base, district_admin.email, PASSWORD)
     reports = []
     for name, path in [
+        ("membership-leave", f"/konto/profil/rollen/{own.pk}/abgeben/"),
+        ("invitation", f"/konto/einladungen/{invitation.token}/"),
         ("personal-data", "/konto/daten/"),
         ("email", "/konto/e-mail/"),
         ("password-change", "/konto/passwort/aendern/"),

@@ -10,7 +10,7 @@ from django.utils import translation
 from django.utils.translation import gettext
 
 from strategy_portal import personal_data, services
-from strategy_portal.models import EmailStatus, Membership, OutgoingEmail, User
+from strategy_portal.models import EmailStatus, Invitation, Membership, OutgoingEmail, User
 
 from ..factories import MembershipFactory, UserFactory
 
@@ -303,17 +303,35 @@ def test_export_and_deletion_cover_mails_to_every_address_of_the_account(login, 
     assert not OutgoingEmail.objects.filter(to="zweite@example.org").exists()
 
 
-def test_the_only_administrator_cannot_delete_the_account(
-    login, district_admin, district, password
+def test_the_only_administrator_can_delete_the_account_and_site_admins_are_told(
+    login, district_admin, district, password, mailoutbox, django_capture_on_commit_callbacks
 ):
-    response = login(district_admin).post(
-        reverse("personal_data"), {"password": password, "confirm": "on"}
-    )
+    UserFactory(email="betrieb@example.org", is_superuser=True, is_staff=True)
+    UserFactory(email="technik@example.org", is_superuser=True, is_staff=True)
+    UserFactory(email="redaktion@example.org", is_staff=True)  # staff, but no site admin
+    client = login(district_admin)
+    page = client.get(reverse("personal_data"))
+    assert district.name in page.content.decode()  # told what happens before deciding
 
-    assert response.status_code == 200
-    assert district.name in response.content.decode()
-    assert User.objects.filter(pk=district_admin.pk).exists()
-    assert district.memberships.filter(role="admin").count() == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("personal_data"), {"password": password, "confirm": "on"})
+
+    assert response.status_code == 302
+    assert not User.objects.filter(pk=district_admin.pk).exists()
+    assert not Membership.objects.filter(district=district, role="admin").exists()
+    assert sorted(m.to[0] for m in mailoutbox) == ["betrieb@example.org", "technik@example.org"]
+    for message in mailoutbox:
+        assert district.name in message.subject
+        assert f"/{district.slug}/verwaltung/team/" in message.body
+        assert f"/admin/strategy_portal/district/{district.pk}/change/" in message.body
+
+
+def test_site_admins_administer_a_district_whose_last_admin_left(
+    login, district_admin, district, site_admin
+):
+    services.account_delete(user=district_admin)
+
+    assert login(site_admin).get(f"/{district.slug}/verwaltung/team/").status_code == 200
 
 
 def test_an_administrator_with_a_colleague_can_delete_the_account(
@@ -328,3 +346,82 @@ def test_an_administrator_with_a_colleague_can_delete_the_account(
     assert response.status_code == 302
     assert not User.objects.filter(pk=district_admin.pk).exists()
     assert district.memberships.filter(role="admin").count() == 1
+    # The district still has an administrator: nobody needs to be told.
+    assert not OutgoingEmail.objects.exists()
+
+
+def test_export_and_deletion_cover_invitations_to_the_account(login, citizen, district, password):
+    EmailAddress.objects.create(user=citizen, email="zweite@example.org", verified=False)
+    services.invitation_create(
+        district=district, email="ZWEITE@example.org", role="admin", invited_by=None
+    )
+    kept = services.invitation_create(
+        district=district, email="andere@example.org", role="admin", invited_by=None
+    )
+    client = login(citizen)
+
+    exported = client.get(reverse("personal_data_export")).json()
+    assert [i["district"] for i in exported["account"]["invitations"]] == ["Landkreis Meißen"]
+
+    client.post(reverse("personal_data"), {"password": password, "confirm": "on"})
+    assert list(Invitation.objects.all()) == [Invitation.objects.get(pk=kept.pk)]
+
+
+def test_an_inviting_admins_deletion_keeps_the_invitation(district_admin, district):
+    invitation = services.invitation_create(
+        district=district, email="neu@example.org", role="admin", invited_by=district_admin
+    )
+    MembershipFactory(district=district, role="admin")
+
+    services.account_delete(user=district_admin)
+
+    invitation.refresh_from_db()
+    assert invitation.invited_by is None
+
+
+# --- Deletion in the Django admin -----------------------------------------------------------------
+
+
+def test_user_deleted_in_the_admin_has_their_data_erased(login, site_admin, citizen, extra_section):
+    outbox_mail(citizen.email)
+    kept = outbox_mail(site_admin.email)
+    client = login(site_admin)
+    url = reverse("admin:strategy_portal_user_delete", args=[citizen.pk])
+
+    response = client.post(url, {"post": "yes"})
+
+    assert response.status_code == 302
+    assert not User.objects.filter(pk=citizen.pk).exists()
+    assert extra_section.erased == [
+        {"user_id": citizen.pk, "user_row_exists": True, "email_address_exists": True}
+    ]
+    assert list(OutgoingEmail.objects.all()) == [kept]
+
+
+def test_users_deleted_together_in_the_admin_have_their_data_erased(
+    login, site_admin, citizen, company, district_admin, district, extra_section,
+    mailoutbox, django_capture_on_commit_callbacks,
+):  # fmt: skip
+    outbox_mail(citizen.email)
+    outbox_mail(company.email)
+    client = login(site_admin)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("admin:strategy_portal_user_changelist"),
+            {
+                "action": "delete_selected",
+                "_selected_action": [citizen.pk, company.pk, district_admin.pk],
+                "post": "yes",
+            },
+        )
+
+    assert response.status_code == 302
+    assert not User.objects.filter(pk__in=[citizen.pk, company.pk, district_admin.pk]).exists()
+    assert sorted(e["user_id"] for e in extra_section.erased) == sorted(
+        [citizen.pk, company.pk, district_admin.pk]
+    )
+    assert not OutgoingEmail.objects.filter(to__in=[citizen.email, company.email]).exists()
+    # The district lost its last administrator this way too: the site admins are told.
+    assert [m.to for m in mailoutbox] == [[site_admin.email]]
+    assert district.name in mailoutbox[0].subject

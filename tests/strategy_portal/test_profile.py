@@ -8,6 +8,7 @@ from django.utils.translation import gettext
 from strategy_portal.models import (
     CompanySize,
     InstitutionType,
+    Membership,
     ParticipantKind,
     Role,
     Sector,
@@ -213,3 +214,70 @@ def test_profile_cannot_change_email_or_roles(login, district, role):
     assert not user.is_superuser
     assert not user.is_staff
     assert user.memberships.get().role == role
+
+
+# --- Giving up a role -----------------------------------------------------------------------------
+
+
+def leave_url(membership):
+    return reverse("membership_leave", args=[membership.pk])
+
+
+def test_profile_offers_to_give_up_each_role(login, facilitator, district):
+    membership = facilitator.memberships.get()
+
+    html = login(facilitator).get(reverse("profile")).content.decode()
+
+    assert f'href="{leave_url(membership)}"' in html
+
+
+def test_facilitator_gives_up_the_role_after_confirming(login, facilitator, district):
+    membership = facilitator.memberships.get()
+    client = login(facilitator)
+
+    page = client.get(leave_url(membership))
+    assert page.status_code == 200
+    assert page.content.decode().count("<h1") == 1
+    assert Membership.objects.filter(pk=membership.pk).exists()  # asking changes nothing
+
+    response = client.post(leave_url(membership), follow=True)
+
+    assert response.redirect_chain[-1][0] == reverse("profile")
+    assert not Membership.objects.filter(pk=membership.pk).exists()
+    assert [m.level_tag for m in response.context["messages"]] == ["success"]
+    assert client.get(f"/{district.slug}/verwaltung/").status_code == 403
+
+
+def test_an_admin_with_a_colleague_gives_up_the_role(login, district_admin, district):
+    MembershipFactory(district=district, role=Role.ADMIN)
+    membership = district_admin.memberships.get()
+
+    login(district_admin).post(leave_url(membership))
+
+    assert not Membership.objects.filter(pk=membership.pk).exists()
+
+
+def test_the_last_admin_is_told_to_invite_a_successor_first(login, district_admin, district):
+    membership = district_admin.memberships.get()
+    client = login(district_admin)
+
+    page = client.get(leave_url(membership))
+    response = client.post(leave_url(membership), follow=True)
+
+    assert reverse("workspace_team", args=[district.slug]) in page.content.decode()
+    assert 'type="submit"' not in page.content.decode().split("<main", 1)[1]
+    assert Membership.objects.filter(pk=membership.pk).exists()
+    messages = list(response.context["messages"])
+    assert [m.level_tag for m in messages] == ["error"]
+    assert district.name in str(messages[0])
+
+
+def test_nobody_gives_up_another_persons_role(login, facilitator, district_admin, client):
+    membership = facilitator.memberships.get()
+
+    assert login(district_admin).post(leave_url(membership)).status_code == 404
+    client.logout()
+    anonymous = client.post(leave_url(membership))
+    assert anonymous.status_code == 302
+    assert anonymous["Location"].startswith(reverse("account_login"))
+    assert Membership.objects.filter(pk=membership.pk).exists()

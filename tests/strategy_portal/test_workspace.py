@@ -7,8 +7,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
 
+from strategy_portal import services
 from strategy_portal.forms import DistrictSettingsForm
-from strategy_portal.models import District, Membership, Role
+from strategy_portal.models import District, Invitation, Membership, Role
 
 from ..factories import ActionFieldFactory, MembershipFactory, UserFactory
 
@@ -21,6 +22,14 @@ TEAM = "/landkreis-meissen/verwaltung/team/"
 
 def remove_url(membership, slug="landkreis-meissen"):
     return f"/{slug}/verwaltung/team/{membership.pk}/entfernen/"
+
+
+def role_url(membership, slug="landkreis-meissen"):
+    return f"/{slug}/verwaltung/team/{membership.pk}/rolle/"
+
+
+def withdraw_url(invitation, slug="landkreis-meissen"):
+    return f"/{slug}/verwaltung/team/einladungen/{invitation.pk}/zurueckziehen/"
 
 
 def error_codes(response, field):
@@ -244,80 +253,201 @@ def test_missing_name_is_a_field_error(login, district, district_admin):
 # --- Team -----------------------------------------------------------------------------------------
 
 
-def test_admin_adds_a_verified_user_as_facilitator(login, district, district_admin):
-    person = UserFactory(email="Moderation@Atene.example")
+def invite(client, email, role=Role.FACILITATOR, organisation=""):
+    return client.post(TEAM, {"email": email, "role": role, "organisation": organisation})
 
-    response = login(district_admin).post(
-        TEAM,
-        {
-            "email": "moderation@atene.example",
-            "role": Role.FACILITATOR,
-            "organisation": "atene KOM",
-        },
-    )
+
+def test_admin_invites_a_person_who_joins_only_on_accepting(
+    login, district, district_admin, mailoutbox, django_capture_on_commit_callbacks
+):
+    person = UserFactory(email="Moderation@Atene.example")
+    client = login(district_admin)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = invite(client, "moderation@atene.example", organisation="atene KOM")
 
     assert response.status_code == 302
     assert response["Location"] == TEAM
-    membership = Membership.objects.get(user=person, district=district)
-    assert membership.role == Role.FACILITATOR
-    assert membership.organisation == "atene KOM"
-    # The new facilitator can now enter the workspace.
-    assert login(person).get(WORKSPACE).status_code == 200
-
-
-def test_admin_can_add_another_admin(login, district, district_admin):
-    person = UserFactory()
-
-    login(district_admin).post(TEAM, {"email": person.email, "role": Role.ADMIN})
-
-    assert Membership.objects.get(user=person, district=district).role == Role.ADMIN
-
-
-def test_adding_an_unknown_email_is_a_field_error(login, district, district_admin):
-    response = login(district_admin).post(
-        TEAM, {"email": "niemand@example.org", "role": Role.FACILITATOR}
+    # Nobody is made a member without consent: there is an invitation, not a role.
+    assert not Membership.objects.filter(user=person).exists()
+    invitation = Invitation.objects.get(district=district)
+    assert (invitation.email, invitation.role, invitation.organisation) == (
+        "moderation@atene.example",
+        Role.FACILITATOR,
+        "atene KOM",
     )
+    assert invitation.invited_by == district_admin
+    assert [m.to for m in mailoutbox] == [["moderation@atene.example"]]
+    assert "Landkreis Meißen" in mailoutbox[0].subject
+    assert login(person).get(WORKSPACE).status_code == 403
+    # The team page lists the open invitation with a way to withdraw it.
+    html = login(district_admin).get(TEAM).content.decode()
+    assert "moderation@atene.example" in html
+    assert withdraw_url(invitation) in html
 
-    assert response.status_code == 200
-    assert error_codes(response, "email") == ["unknown"]
-    assert 'id="id_email_error"' in response.content.decode()
+
+def test_inviting_an_address_with_or_without_account_answers_alike(
+    login, district, district_admin, citizen
+):
+    client = login(district_admin)
+
+    known = client.post(TEAM, {"email": citizen.email, "role": Role.ADMIN}, follow=True)
+    unknown = client.post(TEAM, {"email": "niemand@example.org", "role": Role.ADMIN}, follow=True)
+
+    def message(response):
+        [only] = [str(m) for m in response.context["messages"]]
+        return only
+
+    assert known.status_code == unknown.status_code == 200
+    assert message(known).replace(citizen.email, "X") == message(unknown).replace(
+        "niemand@example.org", "X"
+    )
+    assert Invitation.objects.filter(district=district).count() == 2
     assert Membership.objects.filter(district=district).count() == 1
 
 
-def test_adding_an_unverified_account_is_a_field_error(login, district, district_admin):
-    person = UserFactory(email="unbestaetigt@example.org", verified=False)
-
-    response = login(district_admin).post(TEAM, {"email": person.email, "role": Role.FACILITATOR})
-
-    assert error_codes(response, "email") == ["unknown"]
-    assert not Membership.objects.filter(user=person).exists()
-
-
-def test_adding_a_member_twice_is_a_field_error(login, district, district_admin, facilitator):
-    response = login(district_admin).post(TEAM, {"email": facilitator.email, "role": Role.ADMIN})
+def test_inviting_a_member_again_is_a_field_error(login, district, district_admin, facilitator):
+    response = login(district_admin).post(
+        TEAM, {"email": facilitator.email.upper(), "role": Role.ADMIN}
+    )
 
     assert response.status_code == 200
     assert error_codes(response, "email") == ["exists"]
+    assert 'id="id_email_error"' in response.content.decode()
+    assert not Invitation.objects.exists()
     assert Membership.objects.get(user=facilitator, district=district).role == Role.FACILITATOR
 
 
-def test_member_of_another_district_can_join_this_team(
+def test_inviting_the_same_address_again_replaces_the_open_invitation(
+    login, district, district_admin
+):
+    client = login(district_admin)
+
+    invite(client, "neu@example.org", Role.FACILITATOR)
+    invite(client, "NEU@example.org", Role.ADMIN)
+
+    [invitation] = Invitation.objects.filter(district=district)
+    assert invitation.role == Role.ADMIN
+
+
+def test_member_of_another_district_can_be_invited(
     login, district, district_admin, other_district_facilitator
 ):
-    login(district_admin).post(
-        TEAM, {"email": other_district_facilitator.email, "role": Role.FACILITATOR}
-    )
+    response = invite(login(district_admin), other_district_facilitator.email)
 
-    assert other_district_facilitator.memberships.count() == 2
+    assert response.status_code == 302
+    assert Invitation.objects.get(district=district).email == other_district_facilitator.email
 
 
-def test_facilitator_cannot_add_team_members(login, district, facilitator):
-    person = UserFactory()
-
-    response = login(facilitator).post(TEAM, {"email": person.email, "role": Role.ADMIN})
+def test_facilitator_cannot_invite(login, district, facilitator):
+    response = invite(login(facilitator), "neu@example.org", Role.ADMIN)
 
     assert response.status_code == 403
-    assert not Membership.objects.filter(user=person).exists()
+    assert not Invitation.objects.exists()
+
+
+def test_admin_withdraws_an_open_invitation_and_its_link_stops_working(
+    login, client, district, district_admin
+):
+    invitation = services.invitation_create(
+        district=district, email="neu@example.org", role=Role.ADMIN, invited_by=district_admin
+    )
+
+    response = login(district_admin).post(withdraw_url(invitation), follow=True)
+
+    assert response.status_code == 200
+    assert not Invitation.objects.filter(pk=invitation.pk).exists()
+    assert withdraw_url(invitation) not in response.content.decode()
+    client.logout()
+    assert client.get(reverse("invitation", args=[invitation.token])).status_code == 404
+
+
+def test_withdrawing_with_htmx_returns_the_team_list(login, district, district_admin):
+    invitation = services.invitation_create(
+        district=district, email="neu@example.org", role=Role.ADMIN, invited_by=district_admin
+    )
+
+    response = login(district_admin).post(withdraw_url(invitation), HTTP_HX_REQUEST="true")
+
+    html = response.content.decode()
+    assert html.lstrip().startswith('<div id="team-list"')
+    assert "neu@example.org" in html  # in the message …
+    assert withdraw_url(invitation) not in html  # … but no longer in the list
+
+
+def test_only_the_districts_admins_withdraw_its_invitations(
+    login, district, district_admin, facilitator, other_district
+):
+    invitation = services.invitation_create(
+        district=district, email="neu@example.org", role=Role.ADMIN, invited_by=district_admin
+    )
+    foreign_admin = MembershipFactory(district=other_district, role=Role.ADMIN).user
+
+    assert login(facilitator).post(withdraw_url(invitation)).status_code == 403
+    assert login(foreign_admin).post(withdraw_url(invitation)).status_code == 403
+    assert login(foreign_admin).post(withdraw_url(invitation, "wetteraukreis")).status_code == 404
+    assert login(district_admin).get(withdraw_url(invitation)).status_code == 405
+    assert Invitation.objects.filter(pk=invitation.pk).exists()
+
+
+# --- Roles on the team page -----------------------------------------------------------------------
+
+
+def test_admin_makes_a_facilitator_administrator(login, district, district_admin, facilitator):
+    membership = Membership.objects.get(user=facilitator)
+
+    response = login(district_admin).post(role_url(membership), {"role": Role.ADMIN})
+
+    assert response.status_code == 302
+    assert response["Location"] == TEAM
+    membership.refresh_from_db()
+    assert membership.role == Role.ADMIN
+
+
+def test_the_last_admin_cannot_give_up_the_role_on_the_team_page(login, district, district_admin):
+    own = Membership.objects.get(user=district_admin)
+
+    response = login(district_admin).post(role_url(own), {"role": Role.FACILITATOR}, follow=True)
+
+    own.refresh_from_db()
+    assert own.role == Role.ADMIN
+    messages = list(response.context["messages"])
+    assert [m.level_tag for m in messages] == ["error"]
+    assert "Landkreis Meißen" in str(messages[0])
+
+
+def test_an_admin_with_a_colleague_hands_over_and_leaves_the_team_page(
+    login, district, district_admin
+):
+    MembershipFactory(district=district, role=Role.ADMIN)
+    own = Membership.objects.get(user=district_admin)
+
+    response = login(district_admin).post(role_url(own), {"role": Role.FACILITATOR})
+
+    assert response["Location"] == district.get_absolute_url()
+    own.refresh_from_db()
+    assert own.role == Role.FACILITATOR
+
+
+def test_role_change_with_an_unknown_role_changes_nothing(
+    login, district, district_admin, facilitator
+):
+    membership = Membership.objects.get(user=facilitator)
+
+    login(district_admin).post(role_url(membership), {"role": "superuser"})
+
+    membership.refresh_from_db()
+    assert membership.role == Role.FACILITATOR
+
+
+def test_facilitator_cannot_change_roles(login, district, district_admin, facilitator):
+    own = Membership.objects.get(user=facilitator)
+
+    response = login(facilitator).post(role_url(own), {"role": Role.ADMIN})
+
+    assert response.status_code == 403
+    own.refresh_from_db()
+    assert own.role == Role.FACILITATOR
 
 
 def test_admin_removes_a_facilitator_and_is_redirected(
