@@ -365,6 +365,8 @@ class Membership(TimeStampedModel):
         help_text=_("E.g. the consultancy or the economic-development office."),
     )
 
+    objects = DistrictOwnedQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("membership")
         verbose_name_plural = _("memberships")

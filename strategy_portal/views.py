@@ -21,47 +21,18 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 from django.views.generic import FormView, ListView, TemplateView, UpdateView
-from rules.contrib.views import PermissionRequiredMixin, permission_required
 
 from . import services
+from .districts import DistrictMixin, DistrictPermissionMixin, district_view
 from .forms import AccountDeleteForm, DistrictSettingsForm, MembershipAddForm, ProfileForm
 from .models import ActionField, District, Membership, Role, SiteProfile
 
 logger = logging.getLogger(__name__)
 
 
-# --- Mixins ---------------------------------------------------------------------------------------
-
-
-class DistrictMixin:
-    """Resolves the district from the URL (`<slug:district>`); 404 for unknown or unpublished."""
-
-    def dispatch(self, request, *args, **kwargs):
-        self.district = district_from(request, kwargs["district"])
-        return super().dispatch(request, *args, **kwargs)
-
-    def get_context_data(self, **kwargs):
-        kwargs["district"] = self.district  # replaces the slug from the URL
-        return super().get_context_data(**kwargs)
-
-
-class DistrictPermissionMixin(DistrictMixin, PermissionRequiredMixin):
-    """Anonymous visitors are sent to login; signed-in users without the role get 403."""
-
-    def get_permission_object(self):
-        return self.district
-
-
 def team_context(district: District) -> dict:
-    team = list(Membership.objects.filter(district=district).select_related("user"))
+    team = list(Membership.objects.for_district(district).select_related("user"))
     return {"team": team, "admin_count": sum(m.role == Role.ADMIN for m in team)}
-
-
-def district_from(request, slug: str) -> District:
-    """The published district of the URL, kept on the request for the header and footer."""
-    district = District.objects.get_by_slug_or_404(slug)
-    request.district = district
-    return district
 
 
 # --- Public pages ---------------------------------------------------------------------------------
@@ -175,7 +146,7 @@ class WorkspaceView(DistrictPermissionMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["team"] = Membership.objects.filter(district=self.district).select_related("user")
+        context["team"] = Membership.objects.for_district(self.district).select_related("user")
         context["action_fields"] = ActionField.objects.for_district(self.district)
         return context
 
@@ -223,16 +194,9 @@ class TeamView(DistrictPermissionMixin, FormView):
 
 
 @require_POST
-@login_required
-# Signed-in users without the role get 403 (as on the class-based pages), not a login redirect.
-@permission_required(
-    "strategy_portal.manage_team",
-    fn=lambda request, district, pk: district_from(request, district),
-    raise_exception=True,
-)
+@district_view("strategy_portal.manage_team")
 def team_remove(request, district, pk):
-    district_obj = request.district
-    membership = get_object_or_404(Membership, pk=pk, district=district_obj)
+    membership = get_object_or_404(Membership.objects.for_district(district), pk=pk)
     removed = services.membership_remove(membership=membership)
     if removed:
         messages.success(
@@ -242,7 +206,7 @@ def team_remove(request, district, pk):
         messages.error(request, _("The last district administrator cannot be removed."))
     if removed and membership.user_id == request.user.pk and not request.user.is_superuser:
         # Whoever removed themselves has no access to the team page any more.
-        destination = district_obj.get_absolute_url()
+        destination = district.get_absolute_url()
         if request.htmx:
             return HttpResponse(headers={"HX-Redirect": destination})
         return redirect(destination)
@@ -250,9 +214,9 @@ def team_remove(request, district, pk):
         return render(
             request,
             "strategy_portal/workspace/_team_list.html",
-            {"district": district_obj, **team_context(district_obj)},
+            {"district": district, **team_context(district)},
         )
-    return redirect("workspace_team", district=district_obj.slug)
+    return redirect("workspace_team", district=district.slug)
 
 
 # --- Health and errors ----------------------------------------------------------------------------
