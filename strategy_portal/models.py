@@ -334,7 +334,10 @@ class DistrictOwned(TimeStampedModel):
         District,
         verbose_name=_("district"),
         on_delete=models.CASCADE,
-        related_name="%(class)ss",
+        # Unique across apps (two apps may both have a `Report`): `district.measures_measure_set`,
+        # `District.objects.filter(measures_measure__status=...)`.
+        related_name="%(app_label)s_%(class)s_set",
+        related_query_name="%(app_label)s_%(class)s",
     )
 
     objects = DistrictOwnedQuerySet.as_manager()

@@ -44,7 +44,10 @@ class LandingView(ListView):
 
     def get_queryset(self):
         return District.objects.active().annotate(
-            action_field_count=Count("actionfields", filter=Q(actionfields__is_cross_cutting=False))
+            action_field_count=Count(
+                "strategy_portal_actionfield",
+                filter=Q(strategy_portal_actionfield__is_cross_cutting=False),
+            )
         )
 
 

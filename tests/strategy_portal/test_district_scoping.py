@@ -108,3 +108,30 @@ def test_memberships_are_read_per_district_like_every_district_owned_model(
 
 def test_district_scoping_lives_in_its_own_module_only():
     assert not hasattr(views, "district_from")
+
+
+def _district_owned_models():
+    from django.apps import apps
+
+    from strategy_portal.models import DistrictOwned
+
+    return [model for model in apps.get_models() if issubclass(model, DistrictOwned)]
+
+
+def test_reverse_names_of_district_owned_models_carry_their_app_label():
+    """Two apps may both have a model of the same name; their reverse names must not clash."""
+    models = _district_owned_models()
+    assert models
+    for model in models:
+        field = model._meta.get_field("district")
+        label = f"{model._meta.app_label}_{model._meta.model_name}"
+        assert field.remote_field.get_accessor_name() == f"{label}_set", model
+        assert field.related_query_name() == label, model
+
+
+def test_district_reaches_its_action_fields_through_the_app_qualified_name(district):
+    from strategy_portal.models import ActionField
+
+    field = ActionField.objects.create(district=district, title="Mobilität", slug="mobilitaet")
+    assert list(district.strategy_portal_actionfield_set.all()) == [field]
+    assert district.__class__.objects.filter(strategy_portal_actionfield__slug="mobilitaet").get()

@@ -338,7 +338,7 @@ def test_load_demo_creates_the_five_seeded_districts(db):
         "Halle (Saale)",
     } <= names
     for district in District.objects.all():
-        assert district.actionfields.exists(), district.name
+        assert district.strategy_portal_actionfield_set.exists(), district.name
         assert district.imprint and district.privacy_policy and district.accessibility_statement
         district.full_clean()  # the demo itself respects the validation rules
 

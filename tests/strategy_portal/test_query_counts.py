@@ -49,11 +49,13 @@ def grow(district, admin, *, districts=20, fields=20, team=10):
     for _ in range(districts - District.objects.count()):
         DistrictFactory()
     for other in District.objects.exclude(pk=district.pk):
-        missing = fields - other.actionfields.count()
+        missing = fields - other.strategy_portal_actionfield_set.count()
         ActionFieldFactory.create_batch(max(missing, 0), district=other)
         if not other.memberships.filter(user=admin).exists():
             MembershipFactory(district=other, user=admin, role=Role.FACILITATOR)
-    ActionFieldFactory.create_batch(fields - district.actionfields.count(), district=district)
+    ActionFieldFactory.create_batch(
+        fields - district.strategy_portal_actionfield_set.count(), district=district
+    )
     ActionFieldFactory.create_batch(3, district=district, is_cross_cutting=True)
     MembershipFactory.create_batch(team - district.memberships.count(), district=district)
 
@@ -94,7 +96,7 @@ def test_query_counts_do_not_grow_with_the_data(client, world, district_admin):
 
     grow(world, district_admin, districts=20, fields=20, team=10)
     assert District.objects.count() == 20
-    assert world.actionfields.count() == 23
+    assert world.strategy_portal_actionfield_set.count() == 23
     assert world.memberships.count() == 10
     assert district_admin.memberships.count() == 20
 
