@@ -76,6 +76,18 @@ class ParticipantKind(models.TextChoices):
     INSTITUTION = "institution", _("Institution")
 
 
+# Which profile fields a participant of each kind fills in: the forms require and keep exactly
+# these, and static/js/participant-kind.js shows exactly these (it reads them from the form).
+PARTICIPANT_KIND_FIELDS: dict[str, tuple[str, ...]] = {
+    ParticipantKind.CITIZEN: (),
+    ParticipantKind.COMPANY: ("organisation_name", "sector", "company_size"),
+    ParticipantKind.INSTITUTION: ("organisation_name", "institution_type"),
+}
+KIND_SPECIFIC_FIELDS = tuple(
+    dict.fromkeys(name for names in PARTICIPANT_KIND_FIELDS.values() for name in names)
+)
+
+
 class CompanySize(models.TextChoices):
     MICRO = "micro", _("Micro enterprise (up to 9 employees)")
     SMALL = "small", _("Small enterprise (10 to 49 employees)")
