@@ -16,7 +16,7 @@ help:
 	@echo "make test          the whole test suite on the embedded default"
 	@echo "make test-browser  Playwright + axe-core tests in Debian's Chromium"
 	@echo "make install       .venv, Python and npm dependencies, static files"
-	@echo "make lint          ruff check, ruff format --check, makemigrations --check"
+	@echo "make lint          ruff check, ruff format --check, the floors (import-linter), makemigrations --check"
 	@echo "make messages      update and compile the German and English catalogues"
 	@echo "make worker        a Celery worker (needs CELERY_BROKER_URL)"
 	@echo "make bench         benchmarks against a baseline measured in the same run"
@@ -64,6 +64,7 @@ test-browser: install
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 	$(DEV_ENV) $(MANAGE) makemigrations --check --dry-run
 
 format: $(VENV)/.installed

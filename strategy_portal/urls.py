@@ -1,4 +1,11 @@
-"""Addresses of the site. German, readable paths; the same whatever the interface language."""
+"""Addresses of the site. German, readable paths; the same whatever the interface language.
+
+Each app brings its district pages in its own `urls.py` with `app_name` (its URL namespace, e.g.
+`app_name = "measures"`, reversed as `{% url "measures:list" district.slug %}`) and is included
+once, in APP_DISTRICT_URLS below, under `/<slug:district>/`: its views receive the `district`
+slug and resolve it with `strategy_portal.districts`. Addresses outside a district (e.g. the
+newsletter's confirmation links) go into `urlpatterns` before the district catch-all.
+"""
 
 from django.conf import settings
 from django.contrib import admin
@@ -34,6 +41,10 @@ district_patterns = [
     ),
 ]
 
+# One include per app, below the ground floor's district pages (a floor's address never hides
+# another's): path("massnahmen/", include("measures.urls")), path("workshops/", include(...)), …
+APP_DISTRICT_URLS: list = []
+
 urlpatterns = [
     path("", views.LandingView.as_view(), name="landing"),
     path("healthz", views.healthz, name="healthz"),
@@ -54,7 +65,7 @@ urlpatterns = [
         views.LegalPageView.as_view(page="accessibility_statement"),
         name="site_accessibility_statement",
     ),
-    path("<slug:district>/", include(district_patterns)),
+    path("<slug:district>/", include(district_patterns + APP_DISTRICT_URLS)),
 ]
 
 if settings.DEBUG or settings.SERVE_MEDIA:

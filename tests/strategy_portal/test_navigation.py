@@ -121,3 +121,29 @@ def test_narrow_screens_get_a_menu_button_that_needs_no_javascript(client, distr
 def test_an_entry_with_an_unknown_way_of_being_current_is_refused():
     with pytest.raises(ValueError):
         navigation.register(NavEntry(key="x", label="X", url_name="imprint", current="fuzzy"))
+
+
+@pytest.fixture
+def app_with_namespace(settings):
+    settings.ROOT_URLCONF = "tests.strategy_portal.urls_with_an_app"
+    entry = navigation.register(
+        NavEntry(key="example", label=_("Overview"), url_name="example:list", position=20)
+    )
+    yield
+    navigation._entries.pop(entry.key)
+
+
+def test_an_app_under_its_namespace_gets_the_district_and_the_nav(
+    client, district, app_with_namespace
+):
+    from django.urls import reverse
+
+    assert reverse("example:list", kwargs={"district": district.slug}) == (
+        "/landkreis-meissen/beispiele/"
+    )
+    response = client.get("/landkreis-meissen/beispiele/")
+    assert response.content.decode() == "list of Landkreis Meißen"
+    home = client.get("/landkreis-meissen/")
+    assert ("Übersicht", "/landkreis-meissen/beispiele/", False) in nav_links(home)
+    # The ground floor's own addresses still resolve unchanged.
+    assert client.get("/landkreis-meissen/impressum/").status_code == 200
