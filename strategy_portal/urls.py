@@ -74,4 +74,5 @@ if settings.DEBUG or settings.SERVE_MEDIA:
         0, re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT})
     )
 
+handler404 = "strategy_portal.views.page_not_found"
 handler500 = "strategy_portal.views.server_error"

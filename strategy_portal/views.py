@@ -18,6 +18,7 @@ from django.template import loader
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 from django.views.generic import FormView, ListView, TemplateView, UpdateView
@@ -269,6 +270,17 @@ def healthz(request):
         "tasks": "broker" if settings.CELERY_BROKER_URL else "in-process",
     }
     return JsonResponse(body, status=200 if healthy else 503)
+
+
+def page_not_found(request, exception):
+    """The 404 page; under a district's address it is drawn in the district's branding."""
+    if getattr(request, "district", None) is None:
+        slug = request.path_info.strip("/").split("/", 1)[0]
+        if slug:
+            district = District.objects.active().filter(slug=slug).first()
+            if district is not None:
+                request.district = district
+    return defaults.page_not_found(request, exception)
 
 
 def csrf_failure(request, reason=""):
