@@ -36,11 +36,18 @@ node_modules/.installed: package.json package-lock.json
 	@touch $@
 
 # Collected as in production (hashed names, compressed, a manifest), so that the same checkout
-# also serves with DEBUG=0; with DEBUG=1 the files are found in place anyway.
-static: $(VENV)/.installed node_modules/.installed
-	DEBUG=0 SECRET_KEY=collectstatic-only ALLOWED_HOSTS=localhost $(MANAGE) collectstatic --noinput --verbosity 0
+# also serves with DEBUG=0; with DEBUG=1 the files are found in place anyway. Only when an input
+# changed: the site's own files, the npm packages, the Python packages (the admin's files).
+STATIC_INPUTS := $(shell find static -type f 2>/dev/null)
+STATIC_STAMP := staticfiles/.collected
 
-install: $(VENV)/.installed node_modules/.installed static
+$(STATIC_STAMP): $(STATIC_INPUTS) $(VENV)/.installed node_modules/.installed
+	DEBUG=0 SECRET_KEY=collectstatic-only ALLOWED_HOSTS=localhost $(MANAGE) collectstatic --noinput --verbosity 0
+	@touch $@
+
+static: $(STATIC_STAMP)
+
+install: $(VENV)/.installed node_modules/.installed $(STATIC_STAMP)
 
 migrate: install
 	$(DEV_ENV) $(MANAGE) migrate --noinput --verbosity 0
