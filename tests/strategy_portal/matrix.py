@@ -19,8 +19,14 @@ from ..matrix import (
     roles,
 )
 
-# allauth sends signed-in users away from login and sign-up.
-ENTRANCE = roles((302, "/konto/profil/"), anonymous=200)
+# Where a login leads without `next`: district staff to their workspace, others to the profile.
+AFTER_LOGIN = {
+    "facilitator": (302, "/landkreis-meissen/verwaltung/"),
+    "district_admin": (302, "/landkreis-meissen/verwaltung/"),
+    "other_district_facilitator": (302, "/wetteraukreis/verwaltung/"),
+}
+# allauth sends signed-in users away from login and sign-up, to where a login leads.
+ENTRANCE = roles((302, "/konto/profil/"), anonymous=200, **AFTER_LOGIN)
 
 EXPECTED = {
     # --- site pages
@@ -44,7 +50,7 @@ EXPECTED = {
     "account_reauthenticate": SIGNED_IN,
     # Login by code is off: there is never a pending code to confirm.
     "account_confirm_login_code": roles(
-        (302, "/konto/profil/"), anonymous=(302, "/konto/anmelden/")
+        (302, "/konto/profil/"), anonymous=(302, "/konto/anmelden/"), **AFTER_LOGIN
     ),
     "account_email": SIGNED_IN,
     "account_email_verification_sent": PUBLIC,
@@ -124,8 +130,10 @@ POST = {
     "account_logout": PostCase(expected=everyone((302, "/"))),
     "account_reauthenticate": PostCase(expected=SIGNED_IN),
     "account_confirm_login_code": PostCase(
-        expected=roles((302, "/konto/profil/"), anonymous=(302, "/konto/anmelden/"))
+        expected=roles((302, "/konto/profil/"), anonymous=(302, "/konto/anmelden/"), **AFTER_LOGIN)
     ),
+    # Uploaded files (with DEBUG or SERVE_MEDIA): a missing one is 404, whatever the method.
+    r"^media/(?P<path>.*)$": PostCase(expected=everyone(404)),
     "account_email": PostCase(
         expected=roles((302, "/konto/e-mail/"), anonymous=TO_LOGIN), state=_accounts
     ),
