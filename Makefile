@@ -16,7 +16,7 @@ help:
 	@echo "make test          the whole test suite on the embedded default"
 	@echo "make test-browser  Playwright + axe-core tests in Debian's Chromium"
 	@echo "make install       .venv, Python and npm dependencies, static files"
-	@echo "make lint          ruff check, ruff format --check, makemigrations --check"
+	@echo "make lint          ruff check, ruff format --check, the floors (import-linter), makemigrations --check"
 	@echo "make messages      update and compile the German and English catalogues"
 	@echo "make worker        a Celery worker (needs CELERY_BROKER_URL)"
 	@echo "make bench         benchmarks against a baseline measured in the same run"
@@ -36,11 +36,18 @@ node_modules/.installed: package.json package-lock.json
 	@touch $@
 
 # Collected as in production (hashed names, compressed, a manifest), so that the same checkout
-# also serves with DEBUG=0; with DEBUG=1 the files are found in place anyway.
-static: $(VENV)/.installed node_modules/.installed
-	DEBUG=0 SECRET_KEY=collectstatic-only ALLOWED_HOSTS=localhost $(MANAGE) collectstatic --noinput --verbosity 0
+# also serves with DEBUG=0; with DEBUG=1 the files are found in place anyway. Only when an input
+# changed: the site's own files, the npm packages, the Python packages (the admin's files).
+STATIC_INPUTS := $(shell find static -type f 2>/dev/null)
+STATIC_STAMP := staticfiles/.collected
 
-install: $(VENV)/.installed node_modules/.installed static
+$(STATIC_STAMP): $(STATIC_INPUTS) $(VENV)/.installed node_modules/.installed
+	DEBUG=0 SECRET_KEY=collectstatic-only ALLOWED_HOSTS=localhost $(MANAGE) collectstatic --noinput --verbosity 0
+	@touch $@
+
+static: $(STATIC_STAMP)
+
+install: $(VENV)/.installed node_modules/.installed $(STATIC_STAMP)
 
 migrate: install
 	$(DEV_ENV) $(MANAGE) migrate --noinput --verbosity 0
@@ -64,6 +71,7 @@ test-browser: install
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 	$(DEV_ENV) $(MANAGE) makemigrations --check --dry-run
 
 format: $(VENV)/.installed

@@ -19,6 +19,7 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.sites.shortcuts import get_current_site
 from django.db import transaction
+from django.urls import reverse
 from django.utils import translation
 
 from .emails import send_templated_email
@@ -112,3 +113,19 @@ class AccountAdapter(DefaultAccountAdapter):
             ).delete()
             unconfirmed_signups.delete()
             return super().confirm_email(request, email_address)
+
+    def get_login_redirect_url(self, request):
+        """Where a login without `next` leads: facilitators and district admins to the workspace
+        of their first district, everyone else to the profile (which links site admins to the
+        Django admin). A `next` address (the page the login link was on) wins for everyone."""
+        from .models import Membership
+
+        membership = (
+            Membership.objects.filter(user=request.user, district__is_active=True)
+            .select_related("district")
+            .order_by("created", "pk")
+            .first()
+        )
+        if membership is not None:
+            return reverse("workspace", kwargs={"district": membership.district.slug})
+        return super().get_login_redirect_url(request)

@@ -7,4 +7,5 @@ class StrategyPortalConfig(AppConfig):
     verbose_name = _("Strategy portal")
 
     def ready(self):
-        from . import permissions  # noqa: F401  (registers the rules)
+        # The rules, and the tasks that emails.py enqueues by name.
+        from . import permissions, tasks  # noqa: F401

@@ -1,14 +1,34 @@
 """Demo content built from the source documents: districts, action fields, users.
 
 `load_demo` is idempotent: records are found by their natural keys (slug, e-mail) and brought to
-the state below; running it twice changes nothing. Later capabilities add their part here.
+the state below; running it twice changes nothing.
+
+Apps add their demo content from their own `demo.py`, with a loader that builds on the ground
+floor's districts and users (and on the floors below it):
+
+    # measures/demo.py
+    from strategy_portal.demo import register
+
+    @register
+    def load_measures() -> dict[str, int]:
+        # Idempotent: find records by their natural keys, create what is missing.
+        ...
+        return {"measures": created_count}   # newly created rows, by kind
+
+`load_all` (what `manage.py load_demo` runs) loads the ground floor first, then every app's
+loaders in the order of INSTALLED_APPS (the order of the floors), all in one transaction, and
+returns each app's counts.
 """
 
+from collections.abc import Callable
+
 from allauth.account.models import EmailAddress
+from django.apps import apps
 from django.contrib.sites.models import Site
 from django.db import transaction
 from django.utils.text import slugify
 
+from .discovery import app_modules
 from .models import ActionField, District, Membership, ParticipantKind, Role, SiteProfile, User
 
 DEMO_PASSWORD = "Demo-Passwort-2026"  # noqa: S105 (documented demo login)
@@ -250,3 +270,42 @@ def load_demo(*, site_domain: str = "127.0.0.1:8000") -> dict:
         )
         created["memberships"] += was_created
     return created
+
+
+# --- Demo content of the apps ---------------------------------------------------------------------
+
+Loader = Callable[[], dict[str, int]]
+_loaders: list[Loader] = []
+
+
+def register(loader: Loader) -> Loader:
+    """Decorator for an app's demo loader (in its `demo.py`); it returns its counts."""
+    if loader not in _loaders:
+        _loaders.append(loader)
+    return loader
+
+
+def _app_label_of(loader: Loader) -> str:
+    config = apps.get_containing_app_config(loader.__module__)
+    return config.label if config else loader.__module__
+
+
+def loaders() -> list[Loader]:
+    """The apps' loaders, lower floors first (the order of INSTALLED_APPS)."""
+    app_modules("{app}.demo")
+    order = [config.label for config in apps.get_app_configs()]
+
+    def floor(loader):
+        label = _app_label_of(loader)
+        return order.index(label) if label in order else len(order)
+
+    return sorted(_loaders, key=floor)  # stable: an app's loaders keep their order
+
+
+@transaction.atomic
+def load_all(*, site_domain: str = "127.0.0.1:8000") -> list[tuple[str, dict[str, int]]]:
+    """The ground floor's demo, then every app's; (app label, newly created counts) for each."""
+    results = [("strategy_portal", load_demo(site_domain=site_domain))]
+    for loader in loaders():
+        results.append((_app_label_of(loader), loader()))
+    return results

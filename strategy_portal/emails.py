@@ -89,10 +89,12 @@ def send_templated_email(
 
 def enqueue_email(email_id: int) -> None:
     """Hand one stored e-mail to the task queue; if the broker is down it stays queued."""
-    from .tasks import send_email
+    # By name, so that this module does not import the tasks that import it (apps.py registers
+    # them at start-up).
+    from .celery import app
 
     try:
-        send_email.delay(email_id)
+        app.tasks["strategy_portal.tasks.send_email"].delay(email_id)
     except Exception:  # the broker may be unreachable: the periodic task sends it later
         logger.exception("Could not enqueue e-mail %s; it stays queued.", email_id)
 

@@ -1,11 +1,14 @@
 """Forms of the ground floor, and the renderer that draws every form in KERN UX markup."""
 
+import re
+
 from allauth.account.adapter import get_adapter
 from allauth.account.forms import SignupForm as AllauthSignupForm
 from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.hashers import make_password
 from django.db.models import Q
+from django.forms import Script
 from django.forms.boundfield import BoundField
 from django.forms.renderers import TemplatesSetting
 from django.urls import reverse
@@ -15,6 +18,8 @@ from django.utils.translation import gettext_lazy as _
 from .adapters import address_taken
 from .easy_language import EasyLanguageFormMixin
 from .models import (
+    KIND_SPECIFIC_FIELDS,
+    PARTICIPANT_KIND_FIELDS,
     District,
     Membership,
     ParticipantKind,
@@ -40,6 +45,14 @@ def kern_widget_class(widget, has_errors: bool) -> str:
 
 class KernBoundField(BoundField):
     """Adds KERN classes and ties hint and error text to the input (aria-describedby)."""
+
+    @property
+    def widget_type(self):
+        # A project's subclass of a built-in widget is drawn like the built-in one.
+        for widget_class in type(self.field.widget).__mro__:
+            if widget_class.__module__ == "django.forms.widgets":
+                return re.sub(r"widget$|input$", "", widget_class.__name__.lower())
+        return super().widget_type
 
     def build_widget_attrs(self, attrs, widget=None):
         attrs = super().build_widget_attrs(attrs, widget)
@@ -79,40 +92,56 @@ PARTICIPANT_FIELDS = [
 ]
 
 
+# What a participant of a kind is told when one of the kind's fields is missing.
+MISSING_FIELD_MESSAGES = {
+    ParticipantKind.COMPANY: {
+        "organisation_name": _("Please enter the name of your company."),
+        "sector": _("Please choose the sector of your company."),
+        "company_size": _("Please choose the size of your company."),
+    },
+    ParticipantKind.INSTITUTION: {
+        "organisation_name": _("Please enter the name of your institution."),
+        "institution_type": _("Please choose the type of your institution."),
+    },
+}
+
+
 class ParticipantFieldsMixin:
-    """Who a participant speaks for: a company needs name, sector and size; an institution name
-    and type. Fields that do not apply to the chosen kind are cleared rather than kept hidden."""
+    """Who a participant speaks for: the fields of `PARTICIPANT_KIND_FIELDS` for the chosen kind
+    are required; the others are cleared rather than kept hidden."""
 
     def clean(self):
         cleaned = super().clean()
         kind = cleaned.get("kind")
-        required = {
-            ParticipantKind.COMPANY: {
-                "organisation_name": _("Please enter the name of your company."),
-                "sector": _("Please choose the sector of your company."),
-                "company_size": _("Please choose the size of your company."),
-            },
-            ParticipantKind.INSTITUTION: {
-                "organisation_name": _("Please enter the name of your institution."),
-                "institution_type": _("Please choose the type of your institution."),
-            },
-        }.get(kind, {})
-        for field, message in required.items():
+        if kind not in PARTICIPANT_KIND_FIELDS:
+            return cleaned  # the kind field carries its own error
+        own = PARTICIPANT_KIND_FIELDS[kind]
+        for field in own:
             if not cleaned.get(field):
-                self.add_error(field, message)
-        if kind == ParticipantKind.CITIZEN:
-            for field in ("organisation_name", "sector", "company_size", "institution_type"):
+                self.add_error(field, MISSING_FIELD_MESSAGES[kind][field])
+        for field in KIND_SPECIFIC_FIELDS:
+            if field not in own:
                 cleaned[field] = ""
-        elif kind == ParticipantKind.COMPANY:
-            cleaned["institution_type"] = ""
-        elif kind == ParticipantKind.INSTITUTION:
-            cleaned["sector"] = cleaned["company_size"] = ""
         return cleaned
+
+
+class ParticipantKindSelect(forms.RadioSelect):
+    """The kinds as radio buttons; each names the fields it needs (`data-fields`), from which
+    participant-kind.js shows only those. Without JavaScript every field stays visible."""
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        option["attrs"]["data-fields"] = " ".join(PARTICIPANT_KIND_FIELDS.get(str(value), ()))
+        return option
+
+    @property
+    def media(self):
+        return forms.Media(js=[Script("js/participant-kind.js", defer=True)])
 
 
 def _participant_form_fields():
     fields = forms.fields_for_model(User, fields=PARTICIPANT_FIELDS)
-    fields["kind"].widget = forms.RadioSelect(choices=ParticipantKind.choices)
+    fields["kind"].widget = ParticipantKindSelect(choices=ParticipantKind.choices)
     for name in ("sector", "company_size", "institution_type"):
         fields[name].choices = [("", _("Please choose")), *fields[name].choices[1:]]
     conditional = {
@@ -176,7 +205,7 @@ class ProfileForm(ParticipantFieldsMixin, forms.ModelForm):
     class Meta:
         model = User
         fields = PARTICIPANT_FIELDS
-        widgets = {"kind": forms.RadioSelect}
+        widgets = {"kind": ParticipantKindSelect}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

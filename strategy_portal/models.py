@@ -89,6 +89,18 @@ class ParticipantKind(models.TextChoices):
     INSTITUTION = "institution", _("Institution")
 
 
+# Which profile fields a participant of each kind fills in: the forms require and keep exactly
+# these, and static/js/participant-kind.js shows exactly these (it reads them from the form).
+PARTICIPANT_KIND_FIELDS: dict[str, tuple[str, ...]] = {
+    ParticipantKind.CITIZEN: (),
+    ParticipantKind.COMPANY: ("organisation_name", "sector", "company_size"),
+    ParticipantKind.INSTITUTION: ("organisation_name", "institution_type"),
+}
+KIND_SPECIFIC_FIELDS = tuple(
+    dict.fromkeys(name for names in PARTICIPANT_KIND_FIELDS.values() for name in names)
+)
+
+
 class CompanySize(models.TextChoices):
     MICRO = "micro", _("Micro enterprise (up to 9 employees)")
     SMALL = "small", _("Small enterprise (10 to 49 employees)")
@@ -402,7 +414,10 @@ class DistrictOwned(TimeStampedModel):
         District,
         verbose_name=_("district"),
         on_delete=models.CASCADE,
-        related_name="%(class)ss",
+        # Unique across apps (two apps may both have a `Report`): `district.measures_measure_set`,
+        # `District.objects.filter(measures_measure__status=...)`.
+        related_name="%(app_label)s_%(class)s_set",
+        related_query_name="%(app_label)s_%(class)s",
     )
 
     objects = DistrictOwnedQuerySet.as_manager()
@@ -432,6 +447,8 @@ class Membership(TimeStampedModel):
         blank=True,
         help_text=_("E.g. the consultancy or the economic-development office."),
     )
+
+    objects = DistrictOwnedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("membership")

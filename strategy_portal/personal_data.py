@@ -16,8 +16,9 @@ author foreign key at the user with `on_delete=SET_NULL` and show `author_label`
 from typing import Protocol
 
 from django.db.models import Q
-from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext_lazy as _
+
+from .discovery import app_modules
 
 DELETED_ACCOUNT_LABEL = _("deleted account")
 
@@ -31,7 +32,6 @@ class Section(Protocol):
 
 
 _sections: dict[str, Section] = {}
-_discovered = False
 
 
 def register(section_class):
@@ -42,10 +42,7 @@ def register(section_class):
 
 
 def sections() -> list[Section]:
-    global _discovered
-    if not _discovered:
-        autodiscover_modules("personal_data")
-        _discovered = True
+    app_modules("{app}.personal_data")
     return list(_sections.values())
 
 

@@ -1,4 +1,11 @@
-"""Addresses of the site. German, readable paths; the same whatever the interface language."""
+"""Addresses of the site. German, readable paths; the same whatever the interface language.
+
+Each app brings its district pages in its own `urls.py` with `app_name` (its URL namespace, e.g.
+`app_name = "measures"`, reversed as `{% url "measures:list" district.slug %}`) and is included
+once, in APP_DISTRICT_URLS below, under `/<slug:district>/`: its views receive the `district`
+slug and resolve it with `strategy_portal.districts`. Addresses outside a district (e.g. the
+newsletter's confirmation links) go into `urlpatterns` before the district catch-all.
+"""
 
 from allauth.account.decorators import secure_admin_login
 from django.conf import settings
@@ -54,6 +61,10 @@ district_patterns = [
     ),
 ]
 
+# One include per app, below the ground floor's district pages (a floor's address never hides
+# another's): path("massnahmen/", include("measures.urls")), path("workshops/", include(...)), …
+APP_DISTRICT_URLS: list = []
+
 urlpatterns = [
     path("", views.LandingView.as_view(), name="landing"),
     path("healthz", views.healthz, name="healthz"),
@@ -88,7 +99,7 @@ urlpatterns = [
     path("gebaerdensprache/", views.SignLanguagePageView.as_view(), name="site_sign_language"),
     # The apps' own addresses, including their parts below /<district>/, before the catch-all.
     path("", include("newsletters.urls")),
-    path("<slug:district>/", include(district_patterns)),
+    path("<slug:district>/", include(district_patterns + APP_DISTRICT_URLS)),
 ]
 
 if settings.DEBUG or settings.SERVE_MEDIA:
@@ -98,4 +109,5 @@ if settings.DEBUG or settings.SERVE_MEDIA:
     )
 
 handler400 = "strategy_portal.views.bad_request"
+handler404 = "strategy_portal.views.page_not_found"
 handler500 = "strategy_portal.views.server_error"

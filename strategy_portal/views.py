@@ -19,12 +19,13 @@ from django.template import loader
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.generic import FormView, ListView, TemplateView, UpdateView
-from rules.contrib.views import PermissionRequiredMixin, permission_required
 
 from . import easy_language, services
+from .districts import DistrictMixin, DistrictPermissionMixin, district_view
 from .forms import (
     AccountDeleteForm,
     DistrictSettingsForm,
@@ -45,30 +46,8 @@ from .models import (
 logger = logging.getLogger(__name__)
 
 
-# --- Mixins ---------------------------------------------------------------------------------------
-
-
-class DistrictMixin:
-    """Resolves the district from the URL (`<slug:district>`); 404 for unknown or unpublished."""
-
-    def dispatch(self, request, *args, **kwargs):
-        self.district = district_from(request, kwargs["district"])
-        return super().dispatch(request, *args, **kwargs)
-
-    def get_context_data(self, **kwargs):
-        kwargs["district"] = self.district  # replaces the slug from the URL
-        return super().get_context_data(**kwargs)
-
-
-class DistrictPermissionMixin(DistrictMixin, PermissionRequiredMixin):
-    """Anonymous visitors are sent to login; signed-in users without the role get 403."""
-
-    def get_permission_object(self):
-        return self.district
-
-
 def team_context(district: District) -> dict:
-    team = list(Membership.objects.filter(district=district).select_related("user"))
+    team = list(Membership.objects.for_district(district).select_related("user"))
     invitations = Invitation.objects.for_district(district).open().select_related("invited_by")
     return {
         "team": team,
@@ -76,13 +55,6 @@ def team_context(district: District) -> dict:
         "invitations": invitations,
         "roles": Role.choices,
     }
-
-
-def district_from(request, slug: str) -> District:
-    """The published district of the URL, kept on the request for the header and footer."""
-    district = District.objects.get_by_slug_or_404(slug)
-    request.district = district
-    return district
 
 
 # --- Public pages ---------------------------------------------------------------------------------
@@ -94,7 +66,10 @@ class LandingView(ListView):
 
     def get_queryset(self):
         return District.objects.active().annotate(
-            action_field_count=Count("actionfields", filter=Q(actionfields__is_cross_cutting=False))
+            action_field_count=Count(
+                "strategy_portal_actionfield",
+                filter=Q(strategy_portal_actionfield__is_cross_cutting=False),
+            )
         )
 
 
@@ -312,7 +287,7 @@ class WorkspaceView(DistrictPermissionMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["team"] = Membership.objects.filter(district=self.district).select_related("user")
+        context["team"] = Membership.objects.for_district(self.district).select_related("user")
         context["action_fields"] = ActionField.objects.for_district(self.district)
         return context
 
@@ -364,21 +339,11 @@ class TeamView(DistrictPermissionMixin, FormView):
         return redirect("workspace_team", district=self.district.slug)
 
 
-def _team_district(request, district, pk):
-    return district_from(request, district)
-
-
-# Signed-in users without the role get 403 (as on the class-based pages), not a login redirect.
-manage_team_required = permission_required(
-    "strategy_portal.manage_team", fn=_team_district, raise_exception=True
-)
-
-
-def _team_response(request, district_obj: District, *, left: bool = False):
+def _team_response(request, district: District, *, left: bool = False):
     """After a change on the team page: the team list (htmx) or the page again. Whoever gave up
     their own admin role has no access to it any more and goes to the district's home."""
     if left and not request.user.is_superuser:
-        destination = district_obj.get_absolute_url()
+        destination = district.get_absolute_url()
         if request.htmx:
             return HttpResponse(headers={"HX-Redirect": destination})
         return redirect(destination)
@@ -386,66 +351,60 @@ def _team_response(request, district_obj: District, *, left: bool = False):
         return render(
             request,
             "strategy_portal/workspace/_team_list.html",
-            {"district": district_obj, **team_context(district_obj)},
+            {"district": district, **team_context(district)},
         )
-    return redirect("workspace_team", district=district_obj.slug)
+    return redirect("workspace_team", district=district.slug)
 
 
 @require_POST
-@login_required
-@manage_team_required
+@district_view("strategy_portal.manage_team")
 def team_remove(request, district, pk):
-    district_obj = request.district
-    membership = get_object_or_404(Membership, pk=pk, district=district_obj)
+    membership = get_object_or_404(Membership.objects.for_district(district), pk=pk)
     try:
         services.membership_remove(membership=membership)
     except services.LastAdminError as error:
         messages.error(request, error.message)
-        return _team_response(request, district_obj)
+        return _team_response(request, district)
     messages.success(
         request, _("%(email)s was removed from the team.") % {"email": membership.user.email}
     )
-    return _team_response(request, district_obj, left=membership.user_id == request.user.pk)
+    return _team_response(request, district, left=membership.user_id == request.user.pk)
 
 
 @require_POST
-@login_required
-@manage_team_required
+@district_view("strategy_portal.manage_team")
 def team_role(request, district, pk):
-    district_obj = request.district
     membership = get_object_or_404(
-        Membership.objects.select_related("user"), pk=pk, district=district_obj
+        Membership.objects.select_related("user"), pk=pk, district=district
     )
     form = MembershipRoleForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Please choose one of the roles."))
-        return _team_response(request, district_obj)
+        return _team_response(request, district)
     try:
         services.membership_set_role(membership=membership, role=form.cleaned_data["role"])
     except services.LastAdminError as error:
         messages.error(request, error.message)
-        return _team_response(request, district_obj)
+        return _team_response(request, district)
     messages.success(
         request,
         _("%(email)s is now “%(role)s”.")
         % {"email": membership.user.email, "role": membership.get_role_display()},
     )
     left = membership.user_id == request.user.pk and membership.role != Role.ADMIN
-    return _team_response(request, district_obj, left=left)
+    return _team_response(request, district, left=left)
 
 
 @require_POST
-@login_required
-@manage_team_required
+@district_view("strategy_portal.manage_team")
 def invitation_withdraw(request, district, pk):
-    district_obj = request.district
-    invitation = get_object_or_404(Invitation.objects.for_district(district_obj).open(), pk=pk)
+    invitation = get_object_or_404(Invitation.objects.for_district(district).open(), pk=pk)
     services.invitation_withdraw(invitation=invitation)
     messages.success(
         request,
         _("The invitation to %(email)s has been withdrawn.") % {"email": invitation.email},
     )
-    return _team_response(request, district_obj)
+    return _team_response(request, district)
 
 
 # --- Health and errors ----------------------------------------------------------------------------
@@ -497,6 +456,17 @@ def healthz(request):
         "tasks": "broker" if settings.CELERY_BROKER_URL else "in-process",
     }
     return JsonResponse(body, status=200 if healthy else 503)
+
+
+def page_not_found(request, exception):
+    """The 404 page; under a district's address it is drawn in the district's branding."""
+    if getattr(request, "district", None) is None:
+        slug = request.path_info.strip("/").split("/", 1)[0]
+        if slug:
+            district = District.objects.active().filter(slug=slug).first()
+            if district is not None:
+                request.district = district
+    return defaults.page_not_found(request, exception)
 
 
 def csrf_failure(request, reason=""):

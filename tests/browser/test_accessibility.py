@@ -159,3 +159,38 @@ def test_one_h1_per_page(live_server, page, district):
     for path in ("/", f"/{district.slug}/", "/konto/anmelden/", "/konto/registrieren/"):
         page.goto(live_server.url + path)
         assert page.locator("h1").count() == 1, f"{path} has not exactly one <h1>"
+
+
+def test_narrow_screens_fold_the_navigation_behind_a_menu_button(
+    live_server, axe_page, axe_source, district_with_content
+):
+    """At 375 px the bar takes one row; the button opens it by keyboard, without JavaScript."""
+    axe_page.set_viewport_size({"width": 375, "height": 800})
+    axe_page.goto(f"{live_server.url}/{district_with_content.slug}/")
+    nav = axe_page.get_by_role("navigation", name="Hauptnavigation")
+    overview = nav.get_by_role("link", name="Übersicht")
+    assert not overview.is_visible()
+    nav_box = nav.bounding_box()
+    assert nav_box["height"] < 80, nav_box
+
+    axe_page.locator("summary.sp-nav__toggle").focus()
+    axe_page.keyboard.press("Enter")
+    assert overview.is_visible()
+    assert nav.get_by_role("link", name="Anmelden").is_visible()
+    assert_no_violations(axe_page, axe_source, "mobile-menu-open")
+
+    axe_page.set_viewport_size({"width": 1280, "height": 800})
+    axe_page.goto(f"{live_server.url}/{district_with_content.slug}/")
+    assert overview.is_visible()
+    assert not axe_page.locator("summary.sp-nav__toggle").is_visible()
+
+
+def test_the_menu_button_works_with_javascript_off(browser, live_server, district):
+    context = browser.new_context(
+        locale="de-DE", java_script_enabled=False, viewport={"width": 375, "height": 800}
+    )
+    page = context.new_page()
+    page.goto(f"{live_server.url}/{district.slug}/")
+    page.get_by_text("Menü").click()
+    assert page.get_by_role("link", name="Übersicht").is_visible()
+    context.close()

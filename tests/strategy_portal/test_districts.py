@@ -338,7 +338,7 @@ def test_load_demo_creates_the_five_seeded_districts(db):
         "Halle (Saale)",
     } <= names
     for district in District.objects.all():
-        assert district.actionfields.exists(), district.name
+        assert district.strategy_portal_actionfield_set.exists(), district.name
         assert district.imprint and district.privacy_policy and district.accessibility_statement
         district.full_clean()  # the demo itself respects the validation rules
 
@@ -377,3 +377,45 @@ def test_demo_district_admin_and_facilitator_have_their_roles(db):
         "moderation@landkreis-meissen.example": Role.FACILITATOR,
     }
     assert User.objects.get(email="admin@strategieportal.example").is_superuser
+
+
+@pytest.fixture
+def app_demo_loaders():
+    """Two apps' loaders, registered upper floor first, as their `demo.py` modules would."""
+    from strategy_portal import demo
+
+    calls = []
+
+    def workshops_loader():
+        calls.append(("workshops", District.objects.filter(slug="landkreis-meissen").exists()))
+        return {"workshops": 0 if len(calls) > 2 else 2}
+
+    def measures_loader():
+        calls.append(("measures", District.objects.filter(slug="landkreis-meissen").exists()))
+        return {"measures": 0 if len(calls) > 2 else 7}
+
+    workshops_loader.__module__ = "workshops.demo"
+    measures_loader.__module__ = "measures.demo"
+    demo.register(workshops_loader)
+    demo.register(measures_loader)
+    yield calls
+    demo._loaders.remove(workshops_loader)
+    demo._loaders.remove(measures_loader)
+
+
+def test_load_demo_runs_every_apps_loader_after_the_ground_floor_in_floor_order(
+    db, app_demo_loaders
+):
+    out = StringIO()
+    call_command("load_demo", "--quiet-logins", stdout=out)
+
+    # The districts exist before any app loads its part; measures (floor 2) before workshops.
+    assert app_demo_loaders == [("measures", True), ("workshops", True)]
+    lines = out.getvalue().splitlines()
+    assert lines[0].startswith("Demo of strategy_portal loaded (newly created: 5 districts")
+    assert lines[1] == "Demo of measures loaded (newly created: 7 measures)."
+    assert lines[2] == "Demo of workshops loaded (newly created: 2 workshops)."
+
+    out = StringIO()
+    call_command("load_demo", "--quiet-logins", stdout=out)
+    assert "Demo of measures loaded (newly created: 0 measures)." in out.getvalue()

@@ -1,4 +1,16 @@
-"""SQL query budgets of the ground-floor pages, and proof that counts do not grow with the data."""
+"""SQL query budgets of every app's pages, and proof that counts do not grow with the data.
+
+The pages come from each app's `tests/<app>/query_budgets.py` (the ground floor's own are in
+`tests/strategy_portal/query_budgets.py`), found like the apps' other parts, so no app edits this
+file. Such a module defines:
+
+- `PAGES`: a list of (name, path, user fixture or None, budget); `path` is a string or a
+  function `(district) -> str` for addresses of objects that `populate` created;
+- `populate(district, request)`: the app's part of the small installation (a few rows per list);
+  `request.getfixturevalue(...)` gives the fixtures (`district_admin`, `citizen`, …);
+- `grow(district, request, **sizes)`: bring the app's lists to many rows (about 20), so that
+  `test_query_counts_do_not_grow_with_the_data` catches a query per row.
+"""
 
 import re
 
@@ -6,65 +18,55 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from strategy_portal.models import District, Role, SiteProfile
+from strategy_portal.discovery import app_modules
+from strategy_portal.models import District
 
-from ..factories import ActionFieldFactory, DistrictFactory, MembershipFactory
+
+def contributions():
+    return app_modules("tests.{app}.query_budgets")
+
 
 pytestmark = pytest.mark.django_db
 
-# (name, path, who is logged in, budget). The budgets leave room for what later issues add to a
-# page; the growth test below is what catches a query per row.
-PAGES = [
-    ("landing", "/", None, 4),
-    ("district home", "/landkreis-meissen/", None, 8),
-    ("district home, signed in", "/landkreis-meissen/", "district_admin", 10),
-    ("district imprint", "/landkreis-meissen/impressum/", None, 4),
-    ("district privacy policy", "/landkreis-meissen/datenschutz/", None, 4),
-    ("district accessibility", "/landkreis-meissen/barrierefreiheit/", None, 4),
-    ("site imprint", "/impressum/", None, 4),
-    ("site privacy policy", "/datenschutz/", None, 4),
-    ("site accessibility", "/barrierefreiheit/", None, 4),
-    ("district easy language", "/landkreis-meissen/leichte-sprache/", None, 4),
-    ("district sign language", "/landkreis-meissen/gebaerdensprache/", None, 4),
-    ("site easy language", "/leichte-sprache/", None, 4),
-    ("site sign language", "/gebaerdensprache/", None, 4),
-    ("profile", "/konto/profil/", "district_admin", 8),
-    ("personal data", "/konto/daten/", "district_admin", 6),
-    ("workspace", "/landkreis-meissen/verwaltung/", "district_admin", 10),
-    ("team", "/landkreis-meissen/verwaltung/team/", "district_admin", 8),
-    ("settings", "/landkreis-meissen/verwaltung/einstellungen/", "district_admin", 8),
-]
+
+def pages() -> list[tuple]:
+    return [page for module in contributions() for page in module.PAGES]
+
+
+PAGES = pages()
+
+
+def test_pages_come_from_every_contribution(monkeypatch):
+    """A module in tests/<app>/ adds its pages without editing this file."""
+    from . import query_budgets as ground_floor
+
+    assert ground_floor in contributions()
+    assert ("landing", "/", None, 4) in PAGES
+    names = [name for name, *_rest in PAGES]
+    assert len(names) == len(set(names)), "two pages share a name"
 
 
 @pytest.fixture
-def world(district, district_admin, facilitator, other_district):
-    """A small installation: two districts, two action fields each, a district admin."""
-    SiteProfile.objects.update_or_create(
-        pk=1, defaults={"imprint": "## Betreiber\n\nStrategieportal", "privacy_policy": "Text"}
-    )
-    district.imprint = "## Angaben\n\n**Landratsamt** Meißen"
-    district.save()
-    for owner in (district, other_district):
-        ActionFieldFactory.create_batch(2, district=owner)
+def world(request, district, district_admin):
+    """The small installation every contribution builds its part of."""
+    for module in contributions():
+        if hasattr(module, "populate"):
+            module.populate(district, request)
     return district
 
 
-def grow(district, admin, *, districts=20, fields=20, team=10):
-    """Bring the installation to `districts` districts with `fields` action fields each,
-    `team` members in the district's team, and a role for `admin` in every district."""
-    for _ in range(districts - District.objects.count()):
-        DistrictFactory()
-    for other in District.objects.exclude(pk=district.pk):
-        missing = fields - other.actionfields.count()
-        ActionFieldFactory.create_batch(max(missing, 0), district=other)
-        if not other.memberships.filter(user=admin).exists():
-            MembershipFactory(district=other, user=admin, role=Role.FACILITATOR)
-    ActionFieldFactory.create_batch(fields - district.actionfields.count(), district=district)
-    ActionFieldFactory.create_batch(3, district=district, is_cross_cutting=True)
-    MembershipFactory.create_batch(team - district.memberships.count(), district=district)
+def grow(district, request, **sizes):
+    for module in contributions():
+        if hasattr(module, "grow"):
+            module.grow(district, request, **sizes)
+
+
+def path_of(path, district) -> str:
+    return path(district) if callable(path) else path
 
 
 def count_queries(client, path, user):
+    path = path_of(path, District.objects.get(slug="landkreis-meissen"))
     client.logout()
     if user is not None:
         client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
@@ -85,6 +87,7 @@ def test_page_stays_within_its_query_budget(
     user = request.getfixturevalue(user_fixture) if user_fixture else None
     if user is not None:
         client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    path = path_of(path, world)
     client.get(path)  # warm up
 
     with django_assert_max_num_queries(budget):
@@ -93,20 +96,23 @@ def test_page_stays_within_its_query_budget(
     assert response.status_code == 200
 
 
-def test_query_counts_do_not_grow_with_the_data(client, world, district_admin):
+def test_query_counts_do_not_grow_with_the_data(client, world, district_admin, request):
+    def user_of(fixture):
+        return request.getfixturevalue(fixture) if fixture else None
+
     small = {}
     for name, path, user, _budget in PAGES:
-        small[name] = count_queries(client, path, district_admin if user else None)
+        small[name] = count_queries(client, path, user_of(user))
 
-    grow(world, district_admin, districts=20, fields=20, team=10)
+    grow(world, request, districts=20, fields=20, team=10)
     assert District.objects.count() == 20
-    assert world.actionfields.count() == 23
+    assert world.strategy_portal_actionfield_set.count() == 23
     assert world.memberships.count() == 10
     assert district_admin.memberships.count() == 20
 
     grown = {}
     for name, path, user, _budget in PAGES:
-        grown[name] = count_queries(client, path, district_admin if user else None)
+        grown[name] = count_queries(client, path, user_of(user))
 
     differences = {
         name: (small[name][0], grown[name][0]) for name in small if small[name][0] != grown[name][0]
@@ -117,9 +123,9 @@ def test_query_counts_do_not_grow_with_the_data(client, world, district_admin):
     )
 
 
-def test_grown_pages_show_all_rows(client, world, district_admin):
+def test_grown_pages_show_all_rows(client, world, district_admin, request):
     """The constant counts above are not bought by leaving rows out."""
-    grow(world, district_admin, districts=20, fields=20, team=10)
+    grow(world, request, districts=20, fields=20, team=10)
     client.force_login(district_admin, backend="django.contrib.auth.backends.ModelBackend")
 
     landing = client.get("/")
