@@ -29,8 +29,6 @@ def _subscriptions(world):
 POST = {
     # An empty form answers with its errors and stores nothing.
     "newsletters:subscribe": PostCase(expected=PUBLIC, state=_subscriptions),
-    "newsletters:requested": PostCase(expected=everyone(405), state=_subscriptions),
     "newsletters:confirm": PostCase(expected=everyone(404), state=_subscriptions),
     "newsletters:manage": PostCase(expected=everyone(404), state=_subscriptions),
-    "newsletters:mine": PostCase(expected=SIGNED_IN, state=_subscriptions),
 }

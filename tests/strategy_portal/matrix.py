@@ -231,7 +231,9 @@ POST = {
     "admin:*": PostCase(
         expected=roles(TO_ADMIN_LOGIN, site_admin=NOT_AN_ERROR), state=_admin_state
     ),
-    "admin:login": PostCase(expected=roles(200, site_admin=NOT_AN_ERROR), state=_admin_state),
+    "admin:login": PostCase(
+        expected=roles(403, anonymous=TO_LOGIN, site_admin=NOT_AN_ERROR), state=_admin_state
+    ),
     "admin:logout": PostCase(
         expected=roles((302, "/admin/"), site_admin=NOT_AN_ERROR), state=_admin_state
     ),

@@ -327,7 +327,7 @@ def test_the_django_admin_cleans_logos_too(client, district, site_admin, tmp_pat
         for name, value in form.initial.items()
         if value is not None and name not in ("logo", "sign_language_video")
     }
-    for prefix in ("memberships", "actionfields"):
+    for prefix in ("memberships", "strategy_portal_actionfield_set"):
         data.update({f"{prefix}-TOTAL_FORMS": 0, f"{prefix}-INITIAL_FORMS": 0})
     data.update(logo=upload("wappen.png", jpeg_with_gps()), logo_alt="Wappen")
 
