@@ -7,4 +7,7 @@ class StrategyPortalConfig(AppConfig):
     verbose_name = _("Strategy portal")
 
     def ready(self):
-        from . import permissions  # noqa: F401  (registers the rules)
+        from . import (
+            permissions,  # noqa: F401  (registers the rules)
+            tasks,  # noqa: F401  (registers the tasks that `emails` enqueues by name)
+        )
