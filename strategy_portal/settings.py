@@ -185,9 +185,7 @@ elif os.environ.get("EMAIL_FILE_PATH"):
     EMAIL_FILE_PATH = os.environ["EMAIL_FILE_PATH"]
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
-DEFAULT_FROM_EMAIL = (
-    os.environ.get("DEFAULT_FROM_EMAIL") or "Strategieportal <noreply@localhost>"
-)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL") or "Strategieportal <noreply@localhost>"
 SERVER_EMAIL = os.environ.get("SERVER_EMAIL") or DEFAULT_FROM_EMAIL
 # How long a worker's claim on a mail holds before the sweep puts it back in line (seconds): longer
 # than one send can take (EMAIL_TIMEOUT per SMTP step). A worker that dies mid-send delays that
