@@ -1,14 +1,17 @@
 """Forms of the ground floor, and the renderer that draws every form in KERN UX markup."""
 
+from allauth.account.adapter import get_adapter
 from allauth.account.forms import SignupForm as AllauthSignupForm
 from django import forms
 from django.contrib.auth import password_validation
+from django.contrib.auth.hashers import make_password
 from django.forms.boundfield import BoundField
 from django.forms.renderers import TemplatesSetting
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from .adapters import address_taken
 from .models import (
     District,
     Membership,
@@ -146,6 +149,19 @@ class SignupForm(ParticipantFieldsMixin, AllauthSignupForm):
                 _("Read the privacy policy"),
             ),
         )
+
+    def validate_unique_email(self, value):
+        # Only an account's own address makes this a sign-up with a taken address; someone else's
+        # unconfirmed claim of it does not (see adapters.py).
+        self.account_already_exists = address_taken(value)
+        return get_adapter().validate_unique_email(value)
+
+    def try_save(self, request):
+        if self.account_already_exists:
+            # As costly as creating the account, so the answer's timing does not tell that the
+            # address is registered.
+            make_password(self.cleaned_data.get("password1"))
+        return super().try_save(request)
 
     def custom_signup(self, request, user):
         for name in PARTICIPANT_FIELDS:

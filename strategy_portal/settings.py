@@ -134,9 +134,12 @@ CACHE_URL = os.environ.get("CACHE_URL", "")
 if CACHE_URL.startswith(("redis://", "rediss://")):
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Redis, but each operation Redis cannot serve falls back to this process's memory:
+            # with Redis down, logins and rate limits keep working (per process), /healthz says 503.
+            "BACKEND": "strategy_portal.cache.FailoverRedisCache",
             "LOCATION": CACHE_URL,
             "KEY_PREFIX": "sp",
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
         }
     }
 elif CACHE_URL in ("", "locmem://"):
@@ -241,7 +244,8 @@ AUTH_USER_MODEL = "strategy_portal.User"
 AUTHENTICATION_BACKENDS = [
     "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
+    # allauth's login by e-mail, with addresses the account owns (not unconfirmed claims)
+    "strategy_portal.adapters.AuthenticationBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -271,6 +275,10 @@ ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Strategieportal] "
 ACCOUNT_ADAPTER = "strategy_portal.adapters.AccountAdapter"
 ACCOUNT_FORMS = {"signup": "strategy_portal.forms.SignupForm"}
+# Behind reverse proxies every request arrives from the last proxy; allauth's rate limits then
+# count the visitor's address from X-Forwarded-For (this many entries from the right). 0: the header
+# is ignored, since a visitor reaching the site directly could write anything into it.
+ALLAUTH_TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", 0)
 ACCOUNT_RATE_LIMITS = {
     # Tighter than allauth's defaults for the forms that send mail.
     "signup": "10/m/ip",

@@ -1,11 +1,15 @@
 """Addresses of the site. German, readable paths; the same whatever the interface language."""
 
+from allauth.account.decorators import secure_admin_login
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
 from django.views.static import serve
 
 from . import views
+
+# The admin's own login form has no rate limit; allauth's login (with its limits) serves it instead.
+admin.site.login = secure_admin_login(admin.site.login)
 
 district_patterns = [
     path("", views.DistrictHomeView.as_view(), name="district_home"),
@@ -63,4 +67,5 @@ if settings.DEBUG or settings.SERVE_MEDIA:
         0, re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT})
     )
 
+handler400 = "strategy_portal.views.bad_request"
 handler500 = "strategy_portal.views.server_error"

@@ -12,7 +12,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.cache import cache
 from django.db import connection
 from django.db.models import Count, Q
-from django.http import HttpResponse, HttpResponseServerError, JsonResponse
+from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseServerError, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template import loader
 from django.urls import reverse, reverse_lazy
@@ -274,9 +274,11 @@ def _check_database():
 
 
 def _check_cache():
+    # The default cache falls back to memory when Redis is down; ask the shared cache itself.
+    shared = getattr(cache, "shared", cache)
     key = "healthz"
-    cache.set(key, "1", 10)
-    if cache.get(key) != "1":
+    shared.set(key, "1", 10)
+    if shared.get(key) != "1":
         raise RuntimeError("cache did not return the value it stored")
 
 
@@ -307,6 +309,18 @@ def healthz(request):
 def csrf_failure(request, reason=""):
     response = render(request, "403_csrf.html", status=403)
     return response
+
+
+def bad_request(request, exception=None):
+    """400 in the site's design: a request body above the limit, a host name the site does not
+    serve. Rendered without a district, and without asking the request for its host."""
+    try:
+        return render(request, "400.html", status=400)
+    except Exception:
+        logger.exception("The error page itself failed to render")
+        return HttpResponseBadRequest(
+            "Ungültige Anfrage / Bad request", content_type="text/plain; charset=utf-8"
+        )
 
 
 def server_error(request):

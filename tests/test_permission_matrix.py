@@ -114,7 +114,8 @@ EXPECTED = {
     r"^media/(?P<path>.*)$": everyone(404),
     # --- Django admin
     "admin:*": ADMIN_PAGE,
-    "admin:login": roles(200, site_admin=(302, "/admin/")),
+    # The admin's login is allauth's (rate-limited) login; logged-in non-staff are refused.
+    "admin:login": roles(403, anonymous=TO_LOGIN, site_admin=(302, "/admin/")),
     # Logout needs POST; the admin sends non-staff to its index (and from there to its login).
     "admin:logout": roles((302, "/admin/"), site_admin=405),
     # Without its query parameters the autocomplete refuses.

@@ -527,6 +527,103 @@ def test_email_change_to_address_of_another_account_cannot_take_it_over(
     ).exists()
 
 
+# --- Unconfirmed addresses ------------------------------------------------------------------------
+
+CLAIMED = "vertippt@example.org"
+
+
+@pytest.fixture
+def unconfirmed_claim(login, citizen, post_and_send):
+    """The citizen adds an address at /konto/e-mail/ and does not confirm it, then logs out."""
+    client = login(citizen)
+    post_and_send(reverse("account_email"), {"action_add": "", "email": CLAIMED})
+    assert EmailAddress.objects.get(user=citizen, email=CLAIMED).verified is False
+    claim_confirmation = link_in(mail.outbox[-1])
+    client.logout()
+    mail.outbox.clear()
+    cache.clear()  # later: allauth mails one confirmation per address every few minutes
+    return claim_confirmation
+
+
+def test_password_reset_is_not_mailed_to_an_unconfirmed_address(
+    client, citizen, password, unconfirmed_claim, post_and_send
+):
+    response = post_and_send(reverse("account_reset_password"), {"email": CLAIMED})
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("account_reset_password_done")
+    # The address's owner learns only what anyone learns about an address without an account.
+    assert [m.to for m in mail.outbox] == [[CLAIMED]]
+    assert mail.outbox[0].subject == "[Strategieportal] " + de("Password reset requested")
+    assert "/konto/passwort/neu/" not in mail.outbox[0].body
+    citizen.refresh_from_db()
+    assert citizen.check_password(password)
+
+
+def test_unconfirmed_address_does_not_log_in(client, citizen, password, unconfirmed_claim):
+    response = client.post(reverse("account_login"), {"login": CLAIMED, "password": password})
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["__all__"] == [
+        de("The email address and/or password you specified are not correct.")
+    ]
+    assert "_auth_user_id" not in client.session
+    assert mail.outbox == []  # no confirmation mail re-sent to the claimed address either
+
+
+def test_notices_do_not_go_to_an_unconfirmed_address(
+    login, citizen, password, unconfirmed_claim, post_and_send
+):
+    login(citizen)
+
+    post_and_send(
+        reverse("account_change_password"),
+        {"oldpassword": password, "password1": NEW_PASSWORD, "password2": NEW_PASSWORD},
+    )
+
+    assert [m.to for m in mail.outbox] == [[citizen.email]]
+
+
+def test_unconfirmed_address_does_not_block_someone_elses_signup(
+    sign_up, client, citizen, unconfirmed_claim
+):
+    response = sign_up(email=CLAIMED)
+
+    assert response.status_code == 302
+    newcomer = User.objects.get(email=CLAIMED)
+    assert newcomer != citizen
+    assert [m.to for m in mail.outbox] == [[CLAIMED]]
+    assert mail.outbox[0].subject == "[Strategieportal] " + de("Please confirm your e-mail address")
+
+    client.post(link_in(mail.outbox[0]))
+
+    # Whoever confirms first owns the address; the citizen's claim of it is gone.
+    assert EmailAddress.objects.get(email=CLAIMED).user == newcomer
+    assert EmailAddress.objects.get(email=CLAIMED).verified is True
+    assert not EmailAddress.objects.filter(user=citizen, email=CLAIMED).exists()
+    citizen.refresh_from_db()
+    assert citizen.email == "buergerin@example.org"
+
+
+def test_first_to_confirm_an_address_owns_it(login, sign_up, client, citizen, unconfirmed_claim):
+    sign_up(email=CLAIMED)  # someone else signs up with the address the citizen claimed
+    signup_confirmation = link_in(mail.outbox[-1])
+    client.logout()
+
+    client.post(unconfirmed_claim)  # the owner of the address confirms the citizen's claim first
+
+    citizen.refresh_from_db()
+    assert citizen.email == CLAIMED
+    assert EmailAddress.objects.get(email=CLAIMED).user == citizen
+    # The account that signed up with it and never confirmed anything is gone …
+    assert User.objects.filter(email__iexact=CLAIMED).get() == citizen
+    # … and its confirmation link confirms nothing any more.
+    client.post(signup_confirmation)
+    assert list(EmailAddress.objects.filter(email=CLAIMED).values_list("user", flat=True)) == [
+        citizen.pk
+    ]
+
+
 # --- No account enumeration -----------------------------------------------------------------------
 
 
@@ -584,6 +681,31 @@ def test_signup_with_taken_email_creates_no_user_and_warns_the_owner(
     assert notice.subject == "[Strategieportal] " + de("You already have an account")
     assert "/konto/passwort/vergessen/" in notice.body
     assert OutgoingEmail.objects.get(subject=notice.subject).status == EmailStatus.SENT
+
+
+def test_signup_with_taken_address_hashes_the_password_like_a_new_one(
+    sign_up, citizen, monkeypatch
+):
+    # The answer's timing must not tell whether an address is registered: both paths hash.
+    from django.contrib.auth.hashers import MD5PasswordHasher
+
+    hashed = []
+    original = MD5PasswordHasher.encode
+
+    def counting_encode(self, password, salt):
+        hashed.append(password)
+        return original(self, password, salt)
+
+    monkeypatch.setattr(MD5PasswordHasher, "encode", counting_encode)
+
+    sign_up(email="frisch@example.org")
+    new_address = list(hashed)
+    hashed.clear()
+    sign_up(email=citizen.email)
+
+    assert new_address == [PASSWORD]
+    assert hashed == new_address
+    assert User.objects.filter(email__iexact=citizen.email).count() == 1
 
 
 # --- Rate limits ----------------------------------------------------------------------------------

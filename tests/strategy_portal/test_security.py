@@ -16,12 +16,15 @@ import pytest
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.forms.models import model_to_dict
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext
 from PIL import Image
 
 from strategy_portal.forms import DistrictSettingsForm
 from strategy_portal.models import Membership, Role
 
-from ..factories import MembershipFactory
+from ..factories import PASSWORD, MembershipFactory
 
 BASE_DIR = Path(settings.BASE_DIR)
 SCRIPT_PAYLOAD = "<script>alert(1)</script>"
@@ -166,6 +169,7 @@ print(json.dumps({name: getattr(s, name, None) for name in [
     "DEBUG", "SECURE_SSL_REDIRECT", "SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE",
     "SECURE_HSTS_SECONDS", "SECURE_HSTS_INCLUDE_SUBDOMAINS", "SECURE_PROXY_SSL_HEADER",
     "SESSION_COOKIE_HTTPONLY", "LANGUAGE_COOKIE_SECURE", "ALLOWED_HOSTS",
+    "ALLAUTH_TRUSTED_PROXY_COUNT",
 ]}))
 """
 
@@ -225,6 +229,11 @@ def test_proxy_ssl_header_is_read_from_the_environment():
     values = production_settings(SECURE_PROXY_SSL_HEADER="HTTP_X_FORWARDED_PROTO=https")
     assert values["SECURE_PROXY_SSL_HEADER"] == ["HTTP_X_FORWARDED_PROTO", "https"]
     assert production_settings()["SECURE_PROXY_SSL_HEADER"] is None
+
+
+def test_trusted_proxy_count_is_read_from_the_environment():
+    assert production_settings(TRUSTED_PROXY_COUNT="1")["ALLAUTH_TRUSTED_PROXY_COUNT"] == 1
+    assert production_settings()["ALLAUTH_TRUSTED_PROXY_COUNT"] == 0
 
 
 def test_a_misspelt_boolean_stops_the_start_instead_of_guessing():
@@ -427,3 +436,132 @@ def test_display_name_is_escaped_on_the_team_pages(client, login, district, dist
     login(district_admin)
     assert_escaped(client.get(f"/{district.slug}/verwaltung/team/"), "team page")
     assert_escaped(client.get(f"/{district.slug}/verwaltung/"), "workspace")
+
+
+# --- rate limits: the admin's login, visitors behind a proxy --------------------------------------
+
+
+def test_admin_login_form_is_replaced_by_the_rate_limited_account_login(client, site_admin):
+    page = client.get("/admin/login/?next=/admin/")
+    # The admin's own form would check a password without any limit; it is not offered …
+    posted = client.post(
+        "/admin/login/?next=/admin/", {"username": site_admin.email, "password": PASSWORD}
+    )
+
+    assert page.status_code == 302
+    assert page["Location"] == f"{reverse('account_login')}?next=%2Fadmin%2F"
+    # … and a password sent to it logs nobody in.
+    assert posted.status_code == 302
+    assert posted["Location"].startswith(reverse("account_login"))
+    assert "_auth_user_id" not in client.session
+
+
+def test_site_admin_reaches_the_admin_through_the_account_login(client, site_admin):
+    response = client.post(
+        f"{reverse('account_login')}?next=/admin/",
+        {"login": site_admin.email, "password": PASSWORD},
+    )
+
+    assert response.status_code == 302
+    assert response["Location"] == "/admin/"
+    assert client.get("/admin/").status_code == 200
+
+
+def test_admin_logins_are_rate_limited(client, site_admin):
+    for _attempt in range(5):
+        client.post(
+            f"{reverse('account_login')}?next=/admin/",
+            {"login": site_admin.email, "password": "rate-mal"},
+        )
+
+    response = client.post(
+        f"{reverse('account_login')}?next=/admin/",
+        {"login": site_admin.email, "password": PASSWORD},
+    )
+
+    assert response.status_code == 200
+    assert "_auth_user_id" not in client.session
+
+
+def spam_signups(client, forwarded_for: str, times: int = 10):
+    for _attempt in range(times):
+        # Invalid sign-ups count as well and cost nothing to hash.
+        client.post(
+            reverse("account_signup"), {"email": "kaputt"}, HTTP_X_FORWARDED_FOR=forwarded_for
+        )
+
+
+def test_rate_limits_count_each_visitor_behind_a_trusted_proxy(client, settings, db):
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
+    spam_signups(client, "203.0.113.7")
+
+    blocked = client.post(
+        reverse("account_signup"), {"email": "kaputt"}, HTTP_X_FORWARDED_FOR="203.0.113.7"
+    )
+    other_visitor = client.post(
+        reverse("account_signup"),
+        {"email": "kaputt"},
+        # A visitor cannot escape by prepending an address: the proxy's entry counts.
+        HTTP_X_FORWARDED_FOR="198.51.100.1, 203.0.113.8",
+    )
+
+    assert blocked.status_code == 429
+    assert other_visitor.status_code == 200
+
+
+def test_forwarded_for_header_is_ignored_without_a_trusted_proxy(client, settings, db):
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 0
+    spam_signups(client, "203.0.113.7")
+
+    response = client.post(
+        reverse("account_signup"), {"email": "kaputt"}, HTTP_X_FORWARDED_FOR="203.0.113.8"
+    )
+
+    assert response.status_code == 429
+
+
+# --- the 400 page ---------------------------------------------------------------------------------
+
+
+def assert_site_400_page(response):
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert '<html lang="de">' in html
+    assert "sp-skip-link" in html  # the site's own layout
+    assert html.count("<h1") == 1
+    with translation.override("de"):
+        heading = gettext("The request could not be processed")
+    assert heading != "The request could not be processed"
+    assert heading in html
+
+
+def test_too_large_a_request_body_gets_the_sites_400_page(client, settings, district):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 10_000
+
+    response = client.post(reverse("account_login"), {"login": "x" * 20_000, "password": "x"})
+
+    assert_site_400_page(response)
+    assert "frame-ancestors 'none'" in response["Content-Security-Policy"]
+
+
+def test_too_large_a_body_on_a_district_page_gets_the_sites_400_page(
+    login, district, district_admin, settings
+):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 10_000
+    client = login(district_admin)
+
+    response = client.post(
+        reverse("workspace_settings", args=[district.slug]), {"name": "x" * 20_000}
+    )
+
+    assert_site_400_page(response)
+
+
+@pytest.mark.parametrize("ssl_redirect", [False, True])
+def test_unknown_host_gets_the_sites_400_page(client, settings, db, ssl_redirect):
+    settings.SECURE_SSL_REDIRECT = ssl_redirect
+
+    response = client.get("/", HTTP_HOST="angreifer.example")
+
+    assert_site_400_page(response)
+    assert "angreifer.example" not in response.content.decode()
