@@ -152,15 +152,28 @@ def test_real_worker_sends_a_stored_email(celery_worker_process, district):
 
 
 class SlowSink:
-    """An SMTP relay on 127.0.0.1 that takes its time over each mail, so that a worker can be
-    killed while it is being talked to."""
+    """An SMTP relay on 127.0.0.1 that takes its time over each mail. The `hang_at`-th mail it is
+    given hangs after its data arrived until `release` is set, so that a worker can be killed
+    while the relay holds its mail; like a real relay, it then delivers that mail anyway."""
 
-    def __init__(self, delay: float):
+    def __init__(self, delay: float, hang_at: int):
         self.delay = delay
+        self.hang_at = hang_at
+        self.count = 0
         self.received: list[str] = []
+        self.hung_for = ""
+        self.hanging = threading.Event()
+        self.release = threading.Event()
 
     async def handle_DATA(self, server, session, envelope):
-        await asyncio.sleep(self.delay)
+        self.count += 1
+        if self.count == self.hang_at:
+            self.hung_for = envelope.rcpt_tos[0]
+            self.hanging.set()
+            while not self.release.is_set():
+                await asyncio.sleep(0.05)
+        else:
+            await asyncio.sleep(self.delay)
         self.received.extend(envelope.rcpt_tos)
         return "250 Message accepted for delivery"
 
@@ -173,12 +186,13 @@ def free_port() -> int:
 
 @pytest.fixture
 def slow_smtp_sink():
-    sink = SlowSink(delay=0.4)
+    sink = SlowSink(delay=0.2, hang_at=3)
     controller = Controller(sink, hostname="127.0.0.1", port=free_port())
     controller.start()
     try:
         yield sink, controller.port
     finally:
+        sink.release.set()
         controller.stop()
 
 
@@ -222,17 +236,16 @@ def test_worker_killed_mid_send_loses_no_mail_and_repeats_at_most_one(
 
     first = Worker(**worker_env)
     try:
-        wait_until(lambda: len(sink.received) >= 2, timeout=90)
-        in_flight = wait_until(
-            lambda: OutgoingEmail.objects.filter(status=EmailStatus.SENDING).first(), timeout=10
-        )
-        first.kill()
+        assert sink.hanging.wait(timeout=90), "the worker sent nothing"
+        first.kill()  # while the relay holds the third mail
     finally:
         first.stop()
+    sink.release.set()  # the relay delivers it although the worker never heard back
 
-    in_flight.refresh_from_db()
-    assert in_flight.status == EmailStatus.SENDING, "the worker was not killed mid-send"
+    in_flight = OutgoingEmail.objects.get(to=sink.hung_for)
+    assert in_flight.status == EmailStatus.SENDING
     assert OutgoingEmail.objects.filter(status=EmailStatus.SENDING).count() == 1
+    assert OutgoingEmail.objects.filter(status=EmailStatus.SENT).count() == 2
 
     # Before the lease runs out, the sweep leaves the claim alone; afterwards it puts it back.
     tasks.send_queued_emails.apply()
