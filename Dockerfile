@@ -39,7 +39,8 @@ WORKDIR /app
 
 # Dependencies first, so that a code change does not reinstall them. The project declares no
 # importable package (`packages = []`): `pip install ".[s3]"` installs exactly its dependencies,
-# the S3 storage included, and the code runs from /app.
+# the S3 storage included, and the code runs from /app. pyproject.toml pins what matters here:
+# gunicorn to the tested series (as in the development venv) and the setuptools that builds it.
 COPY pyproject.toml README.md LICENSE ./
 RUN pip install ".[s3]"
 

@@ -22,7 +22,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import translation
 
-from .emails import send_templated_email
+from .emails import send_templated_email, site_url
 
 
 def owns_address(user, email: str) -> bool:
@@ -63,6 +63,14 @@ class AccountAdapter(DefaultAccountAdapter):
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
         request = getattr(allauth_context, "request", None)
         ctx = {"current_site": get_current_site(request) if request else None, **context}
+        # allauth builds its links from the request's host; mails link to SITE_URL only.
+        ctx.update(
+            {
+                k: site_url(v)
+                for k, v in context.items()
+                if k.endswith("_url") and isinstance(v, str) and v
+            }
+        )
         send_templated_email(
             template_prefix=template_prefix,
             to=email,

@@ -7,5 +7,7 @@ class StrategyPortalConfig(AppConfig):
     verbose_name = _("Strategy portal")
 
     def ready(self):
-        # The rules, and the tasks that emails.py enqueues by name.
-        from . import permissions, tasks  # noqa: F401
+        from . import (
+            permissions,  # noqa: F401  (registers the rules)
+            tasks,  # noqa: F401  (registers the tasks that `emails` enqueues by name)
+        )

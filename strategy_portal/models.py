@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
+from .headers import validate_header_value
 from .images import ImageModelField
 from .validators import (
     LONG_TEXT_MAX_LENGTH,
@@ -369,7 +370,10 @@ class District(TimeStampedModel):
         help_text=SIGN_LANGUAGE_DESCRIPTION_HELP,
     )
     newsletter_sender_name = models.CharField(
-        _("newsletter sender name"), max_length=150, blank=True
+        _("newsletter sender name"),
+        max_length=150,
+        blank=True,
+        validators=[validate_header_value],
     )
     newsletter_sender_email = models.EmailField(_("newsletter sender address"), blank=True)
     is_active = models.BooleanField(
@@ -606,21 +610,123 @@ class SiteProfile(TimeStampedModel):
 # --- E-mail outbox --------------------------------------------------------------------------------
 
 
-class EmailStatus(models.TextChoices):
+class SendStatus(models.TextChoices):
     QUEUED = "queued", _("queued")
+    SENDING = "sending", _("being sent")
     SENT = "sent", _("sent")
     FAILED = "failed", _("failed")
 
 
-class OutgoingEmailQuerySet(models.QuerySet):
-    def due(self, *, older_than):
-        return self.filter(status=EmailStatus.QUEUED, created__lt=older_than)
+EmailStatus = SendStatus
 
 
-class OutgoingEmail(TimeStampedModel):
-    """One e-mail to one address, stored before it is handed to a worker, so none is lost."""
+class OutboxQuerySet(models.QuerySet):
+    """Reads and the claim of anything sent to the outside, one row at a time.
+
+    claim → send → mark: `claim()` moves one due row to SENDING with a lease in a single
+    conditional UPDATE and commits, the caller sends without any transaction or lock open, then
+    calls `mark_sent()` or `mark_failed()` on the row. A worker that dies in between leaves the row
+    SENDING until its lease runs out; `requeue_expired()` (the periodic sweep) puts it back.
+    """
+
+    def due(self, *, now=None):
+        """Queued rows whose back-off after a failed attempt (if any) is over."""
+        now = now or timezone.now()
+        return self.filter(status=SendStatus.QUEUED).filter(
+            models.Q(retry_at__isnull=True) | models.Q(retry_at__lte=now)
+        )
+
+    def lease_expired(self, *, now=None):
+        return self.filter(status=SendStatus.SENDING, lease_until__lt=now or timezone.now())
+
+    def claim(self, pk, *, lease: timedelta):
+        """Claim row `pk` for sending if it is queued; return it, or None if someone else has it,
+        it is sent or failed. The UPDATE is atomic on its own: of two workers, one gets the row.
+        Call it outside a transaction, so that the claim is committed before the send begins."""
+        now = timezone.now()
+        claimed = self.filter(pk=pk, status=SendStatus.QUEUED).update(
+            status=SendStatus.SENDING,
+            lease_until=now + lease,
+            attempts=models.F("attempts") + 1,
+            modified=now,
+        )
+        return self.filter(pk=pk).first() if claimed else None
+
+    def requeue_expired(self, *, now=None) -> int:
+        """Put rows whose sender died mid-send back in the queue (or fail them for good once they
+        used up their attempts). Returns how many rows were touched."""
+        now = now or timezone.now()
+        expired = self.lease_expired(now=now)
+        max_attempts = self.model.MAX_ATTEMPTS
+        failed = expired.filter(attempts__gte=max_attempts).update(
+            status=SendStatus.FAILED,
+            lease_until=None,
+            last_error="Lease expired: the sender stopped while sending.",
+            modified=now,
+        )
+        requeued = expired.filter(attempts__lt=max_attempts).update(
+            status=SendStatus.QUEUED, lease_until=None, retry_at=None, modified=now
+        )
+        return failed + requeued
+
+
+class OutboxItem(TimeStampedModel):
+    """The fields of the claim → send → mark shape (see `OutboxQuerySet`), shared by the e-mail
+    outbox and by the newsletters' deliveries."""
 
     MAX_ATTEMPTS = 5
+    # Back-off after the n-th failed attempt: 1, 2, 4, 8 minutes.
+    RETRY_BASE = timedelta(minutes=1)
+
+    status = models.CharField(
+        _("status"), max_length=10, choices=SendStatus.choices, default=SendStatus.QUEUED
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    lease_until = models.DateTimeField(
+        _("claimed until"),
+        null=True,
+        blank=True,
+        help_text=_("While being sent: when the claim runs out and the item goes back in line."),
+    )
+    retry_at = models.DateTimeField(_("next attempt not before"), null=True, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+
+    objects = OutboxQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def mark_sent(self, **fields) -> None:
+        """Record the send; `fields` are further columns to set (e.g. emptied bodies)."""
+        now = timezone.now()
+        type(self).objects.filter(pk=self.pk).update(
+            status=SendStatus.SENT,
+            sent_at=now,
+            lease_until=None,
+            retry_at=None,
+            last_error="",
+            modified=now,
+            **fields,
+        )
+
+    def mark_failed(self, error: BaseException) -> None:
+        """Record a failed attempt: back in line after a back-off, or failed for good after
+        MAX_ATTEMPTS. A row that is no longer SENDING (sent by another worker after the lease ran
+        out) is left as it is."""
+        now = timezone.now()
+        final = self.attempts >= self.MAX_ATTEMPTS
+        type(self).objects.filter(pk=self.pk, status=SendStatus.SENDING).update(
+            status=SendStatus.FAILED if final else SendStatus.QUEUED,
+            lease_until=None,
+            retry_at=None if final else now + self.RETRY_BASE * 2 ** (self.attempts - 1),
+            last_error=f"{type(error).__name__}: {error}"[:2000],
+            modified=now,
+        )
+
+
+class OutgoingEmail(OutboxItem):
+    """One e-mail to one address, stored before it is handed to a worker, so none is lost."""
 
     to = models.EmailField(_("recipient"))
     from_email = models.CharField(_("sender"), max_length=254)
@@ -632,14 +738,6 @@ class OutgoingEmail(TimeStampedModel):
     district = models.ForeignKey(
         District, verbose_name=_("district"), null=True, blank=True, on_delete=models.SET_NULL
     )
-    status = models.CharField(
-        _("status"), max_length=10, choices=EmailStatus.choices, default=EmailStatus.QUEUED
-    )
-    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
-    last_error = models.TextField(_("last error"), blank=True)
-    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
-
-    objects = OutgoingEmailQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("outgoing e-mail")

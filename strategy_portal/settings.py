@@ -48,7 +48,9 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS")
-SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The one address of the site in everything sent out: links and footers of every mail (allauth's
+# included), whatever host a request came in on.
+SITE_URL = (os.environ.get("SITE_URL") or "http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
     "strategy_portal",
@@ -163,9 +165,12 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "Europe/Berlin"
 CELERY_BEAT_SCHEDULE = {
+    # The sweep: mails that could not be enqueued (broker down), whose back-off after a failed
+    # attempt is over, or whose sender died mid-send go out within about a minute.
     "send-queued-emails": {
         "task": "strategy_portal.tasks.send_queued_emails",
-        "schedule": 300.0,
+        "schedule": 60.0,
+        "options": {"expires": 55},
     },
     "newsletters-purge-unconfirmed": {
         "task": "newsletters.tasks.purge_unconfirmed_subscriptions",
@@ -192,8 +197,12 @@ elif os.environ.get("EMAIL_FILE_PATH"):
     EMAIL_FILE_PATH = os.environ["EMAIL_FILE_PATH"]
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
-DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Strategieportal <noreply@localhost>")
-SERVER_EMAIL = os.environ.get("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL") or "Strategieportal <noreply@localhost>"
+SERVER_EMAIL = os.environ.get("SERVER_EMAIL") or DEFAULT_FROM_EMAIL
+# How long a worker's claim on a mail holds before the sweep puts it back in line (seconds): longer
+# than one send can take (EMAIL_TIMEOUT per SMTP step). A worker that dies mid-send delays that
+# one mail by this long, and it may arrive twice if the relay had already taken it.
+EMAIL_SEND_LEASE = envint("EMAIL_SEND_LEASE", 300)
 
 # --- Newsletters ----------------------------------------------------------------------------------
 # How long a confirmation link works, and how long after a mail to an address the sign-up form
@@ -359,6 +368,6 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL") or "INFO"},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }

@@ -6,13 +6,20 @@ Compose CLI is installed, `config -q` also validates the file against Compose's 
 needs no engine).
 """
 
+import ast
+import json
 import os
+import re
 import shutil
 import subprocess
+import sys
+import tomllib
+from importlib.metadata import version
 from pathlib import Path
 
 import pytest
 import yaml
+from packaging.requirements import Requirement
 
 ROOT = Path(__file__).resolve().parent.parent
 COMPOSE_FILE = ROOT / "docker-compose.yml"
@@ -106,12 +113,22 @@ def test_redis_persists_queued_work(compose, services):
     assert redis["image"].startswith("redis:7")
 
 
-def test_web_migrates_then_serves_with_gunicorn(services):
+def test_web_serves_with_gunicorn_and_leaves_migrating_to_the_one_shot_service(services):
     command = command_text(services["web"])
     assert "gunicorn" in command
     assert "strategy_portal.wsgi" in command
-    assert "migrate" in command
-    assert command.index("migrate") < command.index("gunicorn")
+    assert "migrate" not in command, "every web container would migrate at start"
+
+
+def test_migrations_run_once_before_web_worker_and_beat_start(services):
+    migrate = services["migrate"]
+    assert "manage.py migrate" in command_text(migrate)
+    assert str(migrate.get("restart", "no")) == "no", "a one-shot service must not restart"
+    assert migrate["depends_on"]["postgres"]["condition"] == "service_healthy"
+    for name in ("web", "worker", "beat"):
+        assert "migrate" not in command_text(services[name])
+        deps = services[name]["depends_on"]
+        assert deps["migrate"]["condition"] == "service_completed_successfully", name
 
 
 def test_worker_and_beat_run_celery(services):
@@ -133,6 +150,130 @@ def test_app_services_run_on_postgres_and_redis(services, name):
     assert "build" in services[name], f"{name} is not built from the Dockerfile"
 
 
+# --- One set of variables: the README's tables, the settings and the compose file ----------------
+
+SETTINGS_FILE = ROOT / "strategy_portal" / "settings.py"
+README = ROOT / "README.md"
+ENV_HELPERS = {"envbool", "envint", "envlist"}
+# Documented and passed on, but read by another program than the settings.
+READ_ELSEWHERE = {"WEB_CONCURRENCY"}  # gunicorn
+
+
+def variables_read_by_settings() -> set[str]:
+    """Every environment variable named by a string literal in settings.py: `os.environ.get("X")`,
+    `os.environ["X"]` and the `envbool`/`envint`/`envlist` helpers."""
+    names = set()
+    for node in ast.walk(ast.parse(SETTINGS_FILE.read_text(encoding="utf-8"))):
+        first = None
+        if isinstance(node, ast.Call) and node.args:
+            func = node.func
+            if isinstance(func, ast.Name) and func.id in ENV_HELPERS:
+                first = node.args[0]
+            elif isinstance(func, ast.Attribute) and func.attr == "get":
+                if ast.unparse(func.value) == "os.environ":
+                    first = node.args[0]
+            elif ast.unparse(func) == "os.getenv":
+                first = node.args[0]
+        elif isinstance(node, ast.Subscript) and ast.unparse(node.value) == "os.environ":
+            first = node.slice
+        if isinstance(first, ast.Constant) and isinstance(first.value, str):
+            names.add(first.value)
+    return names
+
+
+def variables_documented_in_readme() -> set[str]:
+    """The variable names in the first column of the tables of the README's Configuration."""
+    text = README.read_text(encoding="utf-8")
+    section = text.split("\n## Configuration", 1)[1].split("\n## ", 1)[0]
+    names = set()
+    for line in section.splitlines():
+        if line.startswith("| `"):
+            first_cell = line.split("|")[1]
+            names |= set(re.findall(r"`([A-Z][A-Z0-9_]+)`", first_cell))
+    return names
+
+
+def test_every_variable_the_settings_read_is_documented_and_nothing_else():
+    read = variables_read_by_settings()
+    documented = variables_documented_in_readme()
+    assert {"SECRET_KEY", "EMAIL_USE_SSL", "S3_BUCKET", "SECURE_HSTS_PRELOAD"} <= read
+    assert read - documented == set(), "read by settings.py but not in the README's tables"
+    assert documented - read - READ_ELSEWHERE == set(), "documented but read nowhere"
+
+
+@pytest.mark.parametrize("name", ["migrate", "web", "worker", "beat"])
+def test_every_documented_variable_reaches_the_app_containers(compose, services, name):
+    env = environment(services[name])
+    missing = variables_documented_in_readme() - set(env)
+    assert missing == set(), f"{name} never gets {sorted(missing)}"
+    assert set(env) - variables_documented_in_readme() == set(), "undocumented variables"
+    assert env == compose["x-env"], f"{name} does not use the shared environment"
+
+
+def compose_default(value) -> str:
+    """What `${NAME:-default}` gives when NAME is not set; a literal stays as it is."""
+    match = re.fullmatch(r"\$\{[A-Z0-9_]+:?-(.*)\}", str(value))
+    return match.group(1) if match else str(value)
+
+
+def settings_with(env: dict) -> dict:
+    """Selected settings of a fresh process with exactly `env` (plus what Python needs)."""
+    code = (
+        "import json, django; from django.conf import settings as s; django.setup(); "
+        "print(json.dumps({k: getattr(s, k, None) for k in "
+        "['EMAIL_USE_TLS', 'EMAIL_USE_SSL', 'EMAIL_TIMEOUT', 'SERVER_EMAIL', 'SITE_URL']}))"
+    )
+    base = {
+        "PATH": os.environ.get("PATH", ""),
+        "DJANGO_SETTINGS_MODULE": "strategy_portal.settings",
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        env={**base, **env},
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_mail_encryption_defaults_in_compose_are_the_settings_defaults(compose):
+    env = {k: compose_default(v) for k, v in compose["x-env"].items()}
+    # An operator who points the compose file at a relay on port 587 gets STARTTLS, as without it.
+    env.update(EMAIL_HOST="relay.example.de", EMAIL_PORT="587", SECRET_KEY="x", SERVER_EMAIL="")
+    plain = {
+        "DEBUG": "0",
+        "SECRET_KEY": "x",
+        "EMAIL_HOST": "relay.example.de",
+        "EMAIL_PORT": "587",
+        "DEFAULT_FROM_EMAIL": env["DEFAULT_FROM_EMAIL"],
+        "SITE_URL": env["SITE_URL"],
+    }
+
+    assert settings_with(env) == settings_with(plain)
+    assert settings_with(env)["EMAIL_USE_TLS"] is True
+    assert settings_with({**env, "EMAIL_PORT": "465"})["EMAIL_USE_SSL"] is True
+
+
+# --- The image ------------------------------------------------------------------------------------
+
+
+def test_gunicorn_and_the_build_backend_are_pinned_and_the_venv_agrees():
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    requirements = [Requirement(r) for r in project["project"]["dependencies"]]
+    [gunicorn] = [r for r in requirements if r.name == "gunicorn"]
+    assert any(spec.operator in ("<", "==", "~=") for spec in gunicorn.specifier), gunicorn
+    assert not gunicorn.specifier.contains("27.0.1"), "gunicorn 27 logs control-socket errors"
+    assert gunicorn.specifier.contains(version("gunicorn")), "the venv runs another gunicorn"
+    [setuptools] = [Requirement(r) for r in project["build-system"]["requires"]]
+    assert setuptools.name == "setuptools"
+    assert any(spec.operator in ("<", "==", "~=") for spec in setuptools.specifier), setuptools
+    # The image installs from pyproject.toml, so these pins are what it gets.
+    assert 'pip install ".[s3]"' in DOCKERFILE.read_text(encoding="utf-8")
+
+
 def test_app_services_send_mail_to_the_mail_catcher(services):
     catcher = mail_catcher_name(services)
     for name in ("web", "worker"):
@@ -148,17 +289,16 @@ def test_web_and_worker_share_the_media_volume(compose, services):
     shared = media_volume(services["web"]) & media_volume(services["worker"])
     assert shared, "web and worker do not share a media volume"
     assert shared <= set(compose.get("volumes") or {})
-    assert str(environment(services["web"])["SERVE_MEDIA"]) == "1"
+    assert compose_default(environment(services["web"])["SERVE_MEDIA"]) == "1"
 
 
 def test_services_wait_for_healthy_dependencies(services):
-    web_deps = services["web"]["depends_on"]
-    for dependency in ("postgres", "redis"):
-        assert web_deps[dependency]["condition"] == "service_healthy"
-    for name in ("worker", "beat"):
+    for name in ("web", "worker", "beat"):
         deps = services[name]["depends_on"]
-        assert deps, f"{name} waits for nothing"
-        assert all(dep["condition"] == "service_healthy" for dep in deps.values())
+        for dependency in ("postgres", "redis"):
+            assert deps[dependency]["condition"] == "service_healthy", name
+        others = {k: v for k, v in deps.items() if k != "migrate"}
+        assert all(dep["condition"] == "service_healthy" for dep in others.values()), name
 
 
 def test_dockerfile_builds_a_non_root_gunicorn_image_without_downloading_a_browser():
