@@ -7,6 +7,7 @@ import time
 from pathlib import Path
 
 import pytest
+from packaging.requirements import Requirement
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -70,5 +71,8 @@ def test_pyproject_uses_the_current_licence_metadata():
     config = tomllib.loads((ROOT / "pyproject.toml").read_text())
     assert config["project"]["license"] == "EUPL-1.2"
     assert config["project"]["license-files"] == ["LICENSE"]
-    assert "setuptools>=77" in config["build-system"]["requires"]
+    [setuptools] = [Requirement(r) for r in config["build-system"]["requires"]]
+    assert setuptools.name == "setuptools"
+    assert "76.9" not in setuptools.specifier, "setuptools before 77 cannot read SPDX licences"
+    assert "80.9" in setuptools.specifier
     assert "SPDX-License-Identifier: EUPL-1.2" in (ROOT / "LICENSE").read_text()

@@ -20,8 +20,9 @@ from django.utils.translation import gettext
 
 from strategy_portal import emails, tasks
 from strategy_portal.emails import deliver_email, send_templated_email, site_url
-from strategy_portal.forms import DistrictSettingsForm
 from strategy_portal.models import District, EmailStatus, OutgoingEmail, ParticipantKind
+
+from .test_workspace import settings_data
 
 pytestmark = pytest.mark.django_db
 
@@ -609,18 +610,13 @@ def test_ascii_subject_stays_readable(django_capture_on_commit_callbacks):
 SETTINGS_PAGE = "/landkreis-meissen/verwaltung/einstellungen/"
 
 
-def settings_form_data(district, **changes):
-    data = {n: getattr(district, n) for n in DistrictSettingsForm.Meta.fields if n != "logo"}
-    return {**data, **changes}
-
-
 @pytest.mark.parametrize(
     "name", ["Landkreis\r\nBcc: alle@example.org", "Landkreis\nMeißen", "Kreis\u2028Meißen"]
 )
 def test_settings_form_refuses_a_sender_name_with_a_line_break(
     login, district, district_admin, name
 ):
-    data = settings_form_data(
+    data = settings_data(
         district, newsletter_sender_name=name, newsletter_sender_email="digital@kreis.example"
     )
 
