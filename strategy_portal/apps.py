@@ -7,4 +7,7 @@ class StrategyPortalConfig(AppConfig):
     verbose_name = _("Strategy portal")
 
     def ready(self):
-        from . import permissions  # noqa: F401  (registers the rules)
+        from . import (
+            document_tasks,  # noqa: F401  (registers the Celery task; autodiscovery finds only tasks.py)
+            permissions,  # noqa: F401  (registers the rules)
+        )
