@@ -154,11 +154,6 @@ class SiteURLFetcher(URLFetcher):
         return URLFetcherResponse(url, body, {"Content-Type": _content_type(name)})
 
 
-def media_src(name: str) -> str:
-    """The path by which a document refers to an uploaded file (a storage name)."""
-    return _media_prefix() + name
-
-
 @dataclass
 class RenderedPDF:
     content: bytes

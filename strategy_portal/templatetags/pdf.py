@@ -1,8 +1,13 @@
-"""Template helpers of PDF documents: `{% load pdf %}`."""
+"""Template helpers of PDF documents: `{% load pdf %}`.
+
+Kept apart from `strategy_portal.pdf`: Django loads every tag library at start-up, and WeasyPrint
+(with Pango) should load only where documents are rendered.
+"""
+
+from urllib.parse import quote, urlsplit
 
 from django import template
-
-from ..pdf import media_src
+from django.conf import settings
 
 register = template.Library()
 
@@ -11,7 +16,8 @@ register = template.Library()
 def pdf_src(file) -> str:
     """The address of an uploaded file inside a PDF: `<img src="{{ district.logo|pdf_src }}">`.
 
-    Documents read uploads through the storage API by name, never through the storage's public
-    URL (which may point at another host)."""
+    Documents read uploads through the storage API by name (`SiteURLFetcher` maps the media
+    path back to it), never through the storage's public URL, which may point at another host.
+    """
     name = getattr(file, "name", file)
-    return media_src(name) if name else ""
+    return urlsplit(settings.MEDIA_URL).path + quote(name) if name else ""
