@@ -8,6 +8,7 @@ class StrategyPortalConfig(AppConfig):
 
     def ready(self):
         from . import (
+            document_tasks,  # noqa: F401  (registers the document task)
             permissions,  # noqa: F401  (registers the rules)
             tasks,  # noqa: F401  (registers the tasks that `emails` enqueues by name)
         )

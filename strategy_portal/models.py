@@ -747,3 +747,107 @@ class OutgoingEmail(OutboxItem):
 
     def __str__(self):
         return f"{self.subject} → {self.to}"
+
+
+# --- Generated documents --------------------------------------------------------------------------
+
+
+class DocumentStatus(models.TextChoices):
+    PENDING = "pending", _("waiting")
+    RUNNING = "running", _("being created")
+    DONE = "done", _("ready")
+    FAILED = "failed", _("failed")
+
+
+ACTIVE_DOCUMENT_STATUSES = (DocumentStatus.PENDING, DocumentStatus.RUNNING)
+
+
+def generated_document_path(instance, filename):
+    return f"documents/{instance.district_id}/{instance.kind}/{filename}"
+
+
+class GeneratedDocumentQuerySet(DistrictOwnedQuerySet):
+    def of(self, kind: str, obj):
+        from django.contrib.contenttypes.models import ContentType
+
+        return self.filter(
+            kind=kind, content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk
+        )
+
+    def active(self):
+        return self.filter(status__in=ACTIVE_DOCUMENT_STATUSES)
+
+    def done(self):
+        return self.filter(status=DocumentStatus.DONE).exclude(file="")
+
+
+class GeneratedDocument(DistrictOwned):
+    """One render of a PDF (a workshop's documentation, a strategy): its progress, then its file.
+
+    Each render is a record with its own file, so the previous version stays downloadable until
+    this one is done; at most one render of a document is active at a time.
+    """
+
+    kind = models.CharField(_("kind of document"), max_length=40)
+    content_type = models.ForeignKey(
+        "contenttypes.ContentType", verbose_name=_("type of object"), on_delete=models.CASCADE
+    )
+    object_id = models.PositiveBigIntegerField(_("object"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=DocumentStatus.choices, default=DocumentStatus.PENDING
+    )
+    progress = models.PositiveSmallIntegerField(_("progress (percent)"), default=0)
+    progress_label = models.CharField(_("current step"), max_length=200, blank=True)
+    title = models.CharField(_("title"), max_length=500, blank=True)
+    filename = models.CharField(_("file name"), max_length=200, blank=True)
+    file = models.FileField(
+        _("file"), upload_to=generated_document_path, max_length=300, blank=True
+    )
+    version = models.PositiveIntegerField(_("version"), null=True, blank=True)
+    page_count = models.PositiveIntegerField(_("pages"), null=True, blank=True)
+    byte_size = models.PositiveBigIntegerField(_("size in bytes"), null=True, blank=True)
+    error_message = models.TextField(_("error"), blank=True)
+    created_by = models.ForeignKey(
+        User,
+        verbose_name=_("requested by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    objects = GeneratedDocumentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("generated document")
+        verbose_name_plural = _("generated documents")
+        ordering = ["-created"]
+        indexes = [models.Index(fields=["content_type", "object_id", "kind", "status"])]
+        constraints = [
+            # Two requests for the same document at once: the second one finds this and waits.
+            models.UniqueConstraint(
+                fields=["content_type", "object_id", "kind"],
+                condition=models.Q(status__in=ACTIVE_DOCUMENT_STATUSES),
+                name="generateddocument_one_active_render",
+            ),
+            models.UniqueConstraint(
+                fields=["content_type", "object_id", "kind", "version"],
+                name="generateddocument_unique_version",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(progress__lte=100), name="generateddocument_progress_range"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.title or self.kind} ({self.get_status_display()})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in ACTIVE_DOCUMENT_STATUSES
+
+    @property
+    def is_done(self) -> bool:
+        return self.status == DocumentStatus.DONE and bool(self.file)
