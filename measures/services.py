@@ -960,7 +960,7 @@ def moderation_summaries_send(*, now=None) -> int:
             except IntegrityError:
                 continue
             flags = list(
-                Flag.objects.select_for_update()
+                Flag.objects.select_for_update(of=("self",))
                 .filter(district_id=district_id, status=FlagStatus.OPEN, notified_at__isnull=True)
                 .select_related("measure", "comment__measure", "district")
             )

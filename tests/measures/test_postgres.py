@@ -35,9 +35,11 @@ def test_german_search_stems_ranks_and_highlights(district, citizen):
     assert results == [in_title, in_text]  # a title match ranks above one in the text
     assert results[0].rank > results[1].rank
     assert "\x02Coworking" in results[1].headline
-    # German stemming: "Dorf" finds "Dörfern" and "Dorfladen" is its own word.
+    # German stemming: "Arbeitsplatz" finds "Arbeitsplätze", "Dorf" finds "Dörfern"; websearch
+    # syntax: phrases in quotes, words excluded with a minus.
     assert list(Measure.objects.search("Arbeitsplatz")) == [in_title]
-    assert list(Measure.objects.search('"kleiner Coworking"')) == [in_text]
+    assert list(Measure.objects.search("Dorf")) == [in_title]
+    assert list(Measure.objects.search('"Dorfladen entsteht"')) == [in_text]
     assert list(Measure.objects.search("Coworking -Dorfladen")) == [in_title]
 
 

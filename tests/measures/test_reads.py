@@ -59,12 +59,14 @@ def test_hidden_and_merged_measures_leave_the_public_list(measure, other_measure
     assert other_measure not in Measure.objects.listed()
 
 
-def test_search_falls_back_to_icontains_on_sqlite(district):
+def test_search_finds_words_in_title_and_texts(district):
+    """On SQLite through `icontains`; on PostgreSQL the same through German full-text search."""
     hit = MeasureFactory(district=district, title="Coworking im Bahnhof", description="Büro")
     MeasureFactory(district=district, title="Radweg", description="Sicher zur Schule")
     via_added_value = MeasureFactory(
         district=district, title="Dorfladen", added_value="Auch Coworking-Plätze"
     )
+    services.search_index_update()
     found = list(Measure.objects.for_district(district).search("coworking"))
     assert set(found) == {hit, via_added_value}
     assert list(Measure.objects.search("  ")) == list(Measure.objects.all())
