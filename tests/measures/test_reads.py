@@ -38,8 +38,9 @@ def test_list_query_count_does_not_grow(district, django_assert_num_queries):
 
 def test_sort_orders(district):
     quiet = MeasureFactory(district=district, title="Leise")
-    popular = MeasureFactory(district=district, title="Beliebt", support_count=5,
-                             support_count_citizen=5)
+    popular = MeasureFactory(
+        district=district, title="Beliebt", support_count=5, support_count_citizen=5
+    )
     discussed = MeasureFactory(district=district, title="Diskutiert", comment_count=9)
     qs = Measure.objects.for_district(district)
     assert list(qs.sorted_by("supported"))[0] == popular
