@@ -14,16 +14,10 @@ from .models import Comment, Measure, Status
 
 
 def is_blocked(user) -> bool:
-    """Blocked by moderation (or otherwise deactivated); cached on the user instance."""
-    if not user or not user.is_authenticated:
-        return False
-    cached = getattr(user, "_measures_blocked", None)
-    if cached is None:
-        from .models import UserBlock
-
-        cached = not user.is_active or UserBlock.objects.filter(user_id=user.pk).exists()
-        user._measures_blocked = cached
-    return cached
+    """Blocked by moderation (or otherwise deactivated). `block_author` deactivates the account
+    and `unblock_author` reactivates it, so the flag is enough and costs no query; the
+    `UserBlock` row records who blocked and why."""
+    return bool(user and user.is_authenticated) and not user.is_active
 
 
 @rules.predicate

@@ -893,7 +893,6 @@ def block_author(*, moderator, user, district: District, reason: str) -> UserBlo
         recount(measure_ids=affected)
     user.is_active = False
     user.save(update_fields=["is_active"])
-    user._measures_blocked = True
     block, _created = UserBlock.objects.update_or_create(
         user=user, defaults={"district": district, "blocked_by": moderator, "reason": reason}
     )
@@ -919,7 +918,6 @@ def unblock_author(*, admin, user, reason: str = "") -> bool:
     block.delete()
     user.is_active = True
     user.save(update_fields=["is_active"])
-    user._measures_blocked = False
     if district_id:
         _log(
             kind=ModerationActionKind.UNBLOCK,
