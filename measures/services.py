@@ -46,7 +46,6 @@ from .models import (
     Status,
     StatusChange,
     Support,
-    TimeHorizon,
     UserBlock,
     on_postgres,
 )
@@ -346,8 +345,6 @@ def measure_update(*, measure: Measure, user, tags: Iterable[str] | None = None,
     if "time_horizon" in changes and changes["time_horizon"] is None:
         measure.time_horizon = ""
     _validate(measure)
-    if measure.time_horizon and measure.time_horizon not in TimeHorizon.values:
-        raise ValidationError({"time_horizon": _("Please choose a time horizon.")})
     measure.save()
     if tags is not None:
         measure.tags.set(_clean_tags(tags))

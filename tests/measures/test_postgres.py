@@ -1,10 +1,11 @@
 """Against PostgreSQL: German full-text search with ranking and snippets, and supports under real
 concurrency (threads, each with its own connection)."""
 
+import queue
 import threading
 
 import pytest
-from django.db import close_old_connections, connection
+from django.db import connection
 
 from measures import services
 from measures.models import Measure, Support
@@ -50,21 +51,31 @@ def test_search_index_follows_edits(measure, citizen):
     assert not Measure.objects.search("Dorfladen").filter(title__icontains="Cow").exists()
 
 
-def _in_threads(jobs):
+def _in_threads(jobs, workers=40):
+    """Run `jobs` from `workers` threads at once, each thread with its own connection (the
+    server's 100 connections are shared with other test runs, so not one thread per job)."""
     errors = []
-    barrier = threading.Barrier(len(jobs))
+    pending = queue.SimpleQueue()
+    for job in jobs:
+        pending.put(job)
+    barrier = threading.Barrier(workers)
 
-    def run(job):
+    def run():
         try:
             barrier.wait()
-            job()
-        except Exception as exc:  # reported below
-            errors.append(exc)
+            while True:
+                try:
+                    job = pending.get_nowait()
+                except queue.Empty:
+                    return
+                try:
+                    job()
+                except Exception as exc:  # reported below
+                    errors.append(exc)
         finally:
-            close_old_connections()
             connection.close()
 
-    threads = [threading.Thread(target=run, args=(job,)) for job in jobs]
+    threads = [threading.Thread(target=run) for _ in range(workers)]
     for thread in threads:
         thread.start()
     for thread in threads:
