@@ -11,6 +11,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import dj_database_url
+from celery.schedules import crontab
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
@@ -179,6 +180,19 @@ CELERY_BEAT_SCHEDULE = {
     "newsletters-erase-old-ips": {
         "task": "newsletters.tasks.erase_old_subscription_ips",
         "schedule": 24 * 3600.0,
+    },
+    "measures-dispatch-pending-notifications": {
+        "task": "measures.tasks.dispatch_pending_notification_events",
+        "schedule": 300.0,
+    },
+    # Hourly from the morning on: a missed run is caught up, a repeated one sends nothing twice.
+    "measures-daily-digests": {
+        "task": "measures.tasks.send_daily_digests",
+        "schedule": crontab(minute=5, hour="7-21"),
+    },
+    "measures-moderation-summaries": {
+        "task": "measures.tasks.send_moderation_summaries",
+        "schedule": crontab(minute=0),
     },
 }
 

@@ -62,3 +62,41 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     user = factory.SubFactory(UserFactory)
     district = factory.SubFactory(DistrictFactory)
     role = Role.FACILITATOR
+
+
+# --- Measures -------------------------------------------------------------------------------------
+
+
+class MeasureFactory(factory.django.DjangoModelFactory):
+    """A measure proposed online by a citizen. Counters start at zero: add supports, comments and
+    follows through `measures.services` so that they stay right."""
+
+    class Meta:
+        model = "measures.Measure"
+
+    district = factory.SubFactory(DistrictFactory)
+    title = factory.Sequence(lambda n: f"Coworking-Raum im Dorfgemeinschaftshaus {n}")
+    description = "Ein Arbeitsplatz mit schnellem Internet für Pendler*innen, nah am Wohnort."
+    added_value = "Weniger Pendeln, mehr Leben im Ort."
+    feasibility = "Räume der Gemeinde nutzen; Ausstattung über ein Förderprogramm."
+    origin = "online"
+    author = factory.SubFactory(UserFactory)
+
+
+class CommentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "measures.Comment"
+
+    measure = factory.SubFactory(MeasureFactory)
+    author = factory.SubFactory(UserFactory)
+    body = "Gute Idee – das würde ich nutzen."
+    depth = 0
+
+
+class AnswerTemplateFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "measures.AnswerTemplate"
+
+    district = factory.SubFactory(DistrictFactory)
+    title = factory.Sequence(lambda n: f"Vorlage {n}")
+    body = "Vielen Dank für Ihren Vorschlag. Wir prüfen ihn im Rahmen der Bewertung."
