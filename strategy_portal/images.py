@@ -23,7 +23,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import models
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
-from PIL import Image, ImageOps
+from PIL import Image, ImageFile, ImageOps
 
 from .uploads import check_size, safe_name
 
@@ -84,12 +84,17 @@ def _open(upload, max_pixels: int) -> Image.Image:
             raise ValidationError(NOT_AN_IMAGE, code="invalid_image") from None
         if image.width * image.height > max_pixels:
             raise _too_many_pixels(max_pixels, image.size)
+        # WeasyPrint switches Pillow to accepting truncated files for the whole process; an upload
+        # must be complete whatever else this process has imported.
+        truncated_ok, ImageFile.LOAD_TRUNCATED_IMAGES = ImageFile.LOAD_TRUNCATED_IMAGES, False
         try:
             image.load()
         except (Image.DecompressionBombError, Image.DecompressionBombWarning):
             raise _too_many_pixels(max_pixels, image.size) from None
         except Exception:
             raise ValidationError(NOT_AN_IMAGE, code="invalid_image") from None
+        finally:
+            ImageFile.LOAD_TRUNCATED_IMAGES = truncated_ok
         try:
             upright = ImageOps.exif_transpose(image)
         except Exception:  # broken EXIF: keep the pixels as they are

@@ -22,7 +22,7 @@ from markdown_it import MarkdownIt
 logger = logging.getLogger(__name__)
 
 # Part of every cache key: raise it whenever a change below turns the same source into other HTML.
-RENDERER_VERSION = 1
+RENDERER_VERSION = 2
 CACHE_TIMEOUT = 60 * 60 * 24 * 7  # content-addressed: an entry is never wrong, only unused
 
 ALLOWED_TAGS = {
@@ -69,8 +69,13 @@ def _align_cells(html: str) -> str:
     return _CELL_ALIGN.sub(r'<\1 align="\2">', html)
 
 
+# The gender star of German texts („Bürger*innen“) stands between letters; Markdown would read two
+# of them in one paragraph as emphasis. Such a star is escaped before rendering.
+_GENDER_STAR = re.compile(r"(?<=[^\W\d_])\*(?=[^\W\d_])")
+
+
 def _render(text: str) -> str:
-    html = _align_cells(_demote_headings(_renderer.render(text)))
+    html = _align_cells(_demote_headings(_renderer.render(_GENDER_STAR.sub(r"\\*", text))))
     return nh3.clean(
         html,
         tags=ALLOWED_TAGS,

@@ -127,7 +127,7 @@ def login(client):
     """Log a user in on the test client: `login(citizen)`."""
 
     def _login(user):
-        client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        client.force_login(user)
         return client
 
     return _login

@@ -210,7 +210,7 @@ def client_for(role: str, request) -> Client:
     client = Client(raise_request_exception=False)
     if role != ANONYMOUS:
         user = request.getfixturevalue(role)
-        client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        client.force_login(user)
     return client
 
 
@@ -219,7 +219,7 @@ def get_as(role: str, client: Client, request, url: str, **kwargs):
     client.logout()
     if role != ANONYMOUS:
         user = request.getfixturevalue(role)
-        client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        client.force_login(user)
     return client.get(url, **kwargs)
 
 
@@ -324,7 +324,7 @@ def post_as(role: str, client: Client, request, url: str, case, world):
     client.logout()
     if role != ANONYMOUS:
         user = request.getfixturevalue(role)
-        client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        client.force_login(user)
     with transaction.atomic():
         before = case.state(world)
         response = client.post(url, case.data_for(world))
@@ -435,7 +435,7 @@ def test_district_admin_can_remove_a_facilitator(world, request):
 def test_admin_of_another_district_cannot_remove_this_districts_members(world, other_district):
     foreign_admin = MembershipFactory(district=other_district, role=Role.ADMIN).user
     client = Client()
-    client.force_login(foreign_admin, backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(foreign_admin)
     url = f"/{world.district.slug}/verwaltung/team/{world.membership.pk}/entfernen/"
     assert client.post(url).status_code == 403
     # Nor through their own district's address with this district's membership id.

@@ -4,21 +4,11 @@ import re
 
 import pytest
 from django.urls import reverse
-from django.utils import translation
-from django.utils.translation import gettext
 
 from newsletters.models import ConsentText
 from strategy_portal.models import ParticipantKind
 
 LINK = re.compile(r"https?://[^/\s]+(/newsletter/(?:bestaetigen|abmelden)/\S+?/)(?=\s|$)", re.M)
-
-
-def de(msgid: str) -> str:
-    """The German text the site shows for an (English) msgid; fails if it is untranslated."""
-    with translation.override("de"):
-        text = gettext(msgid)
-    assert text != msgid, f"locale/de has no German text for {msgid!r}"
-    return text
 
 
 def link_in(message) -> str:

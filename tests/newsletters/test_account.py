@@ -6,9 +6,10 @@ from django.core import mail
 from django.urls import reverse
 
 from newsletters.models import Subscription, SubscriptionSource, SubscriptionStatus
+from tests.helpers import de
 
 from ..factories import UserFactory
-from .conftest import de, link_in
+from .conftest import link_in
 
 pytestmark = pytest.mark.django_db
 

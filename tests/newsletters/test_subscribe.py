@@ -14,9 +14,10 @@ from django.utils import timezone
 from newsletters import services
 from newsletters.models import ConsentText, Subscription, SubscriptionSource, SubscriptionStatus
 from strategy_portal.models import ParticipantKind
+from tests.helpers import de
 
 from ..factories import ActionFieldFactory
-from .conftest import de, link_in, main_of, signup_data
+from .conftest import link_in, main_of, signup_data
 
 pytestmark = pytest.mark.django_db
 

@@ -9,9 +9,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from newsletters.models import Subscription, SubscriptionStatus
+from tests.helpers import de
 
 from ..factories import ActionFieldFactory
-from .conftest import de
 
 pytestmark = pytest.mark.django_db
 

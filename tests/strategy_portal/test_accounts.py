@@ -14,8 +14,6 @@ from allauth.account.models import EmailAddress
 from django.core import mail
 from django.core.cache import cache
 from django.urls import reverse
-from django.utils import translation
-from django.utils.translation import gettext
 
 from strategy_portal.models import (
     CompanySize,
@@ -26,20 +24,12 @@ from strategy_portal.models import (
     Sector,
     User,
 )
+from tests.helpers import de
 
 from ..factories import PASSWORD
 
 NEW_PASSWORD = "Neues-Kennwort-fuer-2026"
 LINK = re.compile(r"https?://testserver(/konto/\S+?/)(?=\s|$)", re.MULTILINE)
-
-
-def de(msgid: str) -> str:
-    """The German text the site shows for an (English) msgid of the project or of allauth; fails
-    if no German catalogue translates it."""
-    with translation.override("de"):
-        text = gettext(msgid)
-    assert text != msgid, f"locale/de has no German text for {msgid!r}"
-    return text
 
 
 def main_of(response) -> str:

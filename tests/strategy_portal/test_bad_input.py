@@ -7,10 +7,9 @@ import pytest
 from allauth.account.models import EmailAddress
 from django.test import Client
 from django.urls import reverse
-from django.utils import translation
-from django.utils.translation import gettext
 
 from strategy_portal.models import ParticipantKind, User
+from tests.helpers import de
 
 FORGED_TOKEN = "F" * 64
 
@@ -19,14 +18,6 @@ FORGED_TOKEN = "F" * 64
 def csrf_client():
     """A browser-like client: the CSRF check is not waived as in the default test client."""
     return Client(enforce_csrf_checks=True, raise_request_exception=False)
-
-
-def de(msgid: str) -> str:
-    """The German text for one of the site's own msgids; fails if it is untranslated."""
-    with translation.override("de"):
-        text = gettext(msgid)
-    assert text != msgid, f"locale/de has no German text for {msgid!r}"
-    return text
 
 
 def h1_of(response) -> str:
@@ -96,7 +87,7 @@ def test_signup_with_genuine_csrf_token_works(csrf_client, db):
 
 
 def test_account_deletion_with_forged_csrf_token_deletes_nothing(csrf_client, citizen, password):
-    csrf_client.force_login(citizen, backend="django.contrib.auth.backends.ModelBackend")
+    csrf_client.force_login(citizen)
     csrf_client.get(reverse("personal_data"))
 
     response = csrf_client.post(
@@ -110,7 +101,7 @@ def test_account_deletion_with_forged_csrf_token_deletes_nothing(csrf_client, ci
 
 
 def test_logout_with_forged_csrf_token_keeps_the_session(csrf_client, citizen):
-    csrf_client.force_login(citizen, backend="django.contrib.auth.backends.ModelBackend")
+    csrf_client.force_login(citizen)
 
     response = csrf_client.post(reverse("account_logout"), {"csrfmiddlewaretoken": FORGED_TOKEN})
 

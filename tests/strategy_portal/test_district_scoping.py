@@ -88,7 +88,7 @@ def test_district_view_checks_the_permission_on_the_object_fn_returns(
 
 
 def test_a_refused_function_view_shows_the_sites_403_page(client, district, facilitator):
-    client.force_login(facilitator, backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(facilitator)
     membership = Membership.objects.get(user=facilitator)
     response = client.post(f"/landkreis-meissen/verwaltung/team/{membership.pk}/entfernen/")
     assert response.status_code == 403

@@ -219,7 +219,7 @@ def test_a_video_needs_a_description_of_its_content(login, district, district_ad
 
 
 def test_site_admin_uploads_the_sites_video_in_the_django_admin(client, site_admin, tmp_path):
-    client.force_login(site_admin, backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(site_admin)
     profile = SiteProfile.load()
     url = f"/admin/strategy_portal/siteprofile/{profile.pk}/change/"
 
@@ -263,7 +263,7 @@ def test_other_pages_link_the_sites_explanations_in_the_footer(client, db, path)
 def test_a_replaced_site_video_is_deleted_from_the_storage(
     client, site_admin, tmp_path, django_capture_on_commit_callbacks
 ):
-    client.force_login(site_admin, backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(site_admin)
     url = f"/admin/strategy_portal/siteprofile/{SiteProfile.load().pk}/change/"
 
     def upload_video(name, data):

@@ -42,9 +42,7 @@ def verdict(method: str, response) -> str | None:
 def test_every_url_answers_every_method_in_the_sites_design(role, world, request):  # noqa: F811
     client = Client(raise_request_exception=False)
     if role != ANONYMOUS:
-        client.force_login(
-            request.getfixturevalue(role), backend="django.contrib.auth.backends.ModelBackend"
-        )
+        client.force_login(request.getfixturevalue(role))
     failures = []
     for endpoint in all_endpoints():
         url = concrete_url(endpoint, world)

@@ -318,7 +318,7 @@ def test_saving_without_a_new_logo_keeps_the_file(
 
 
 def test_the_django_admin_cleans_logos_too(client, district, site_admin, tmp_path):
-    client.force_login(site_admin, backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(site_admin)
     url = f"/admin/strategy_portal/district/{district.pk}/change/"
     page = client.get(url)
     form = page.context["adminform"].form
@@ -338,3 +338,13 @@ def test_the_django_admin_cleans_logos_too(client, district, site_admin, tmp_pat
     assert district.logo.name.endswith(".jpg")
     with district.logo.open("rb") as stored:
         assert not Image.open(stored).getexif()
+
+
+def test_a_truncated_image_is_refused_after_weasyprint_was_imported():
+    import weasyprint  # noqa: F401  (it makes Pillow accept truncated files process-wide)
+
+    data = encoded(Image.new("RGB", (300, 300), "white"), "JPEG")
+    with pytest.raises(ValidationError) as excinfo:
+        process_image(upload("kaputt.jpg", data[: len(data) // 2], "image/jpeg"))
+
+    assert error_of(excinfo)[0] == "invalid_image"

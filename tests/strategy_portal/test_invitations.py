@@ -15,6 +15,7 @@ from django.utils.translation import gettext
 
 from strategy_portal import services
 from strategy_portal.models import EmailStatus, Invitation, Membership, OutgoingEmail, Role
+from tests.helpers import de
 
 from ..factories import PASSWORD, MembershipFactory, UserFactory
 
@@ -24,13 +25,6 @@ TEAM = "/landkreis-meissen/verwaltung/team/"
 WORKSPACE = "/landkreis-meissen/verwaltung/"
 INVITATION_LINK = re.compile(r"https?://[^/\s]+(/konto/einladungen/[^/\s]+/)")
 CONFIRMATION_LINK = re.compile(r"https?://[^/\s]+(/konto/e-mail-bestaetigen/\S+?/)(?=\s|$)", re.M)
-
-
-def de(msgid: str) -> str:
-    with translation.override("de"):
-        text = gettext(msgid)
-    assert text != msgid, f"locale/de has no German text for {msgid!r}"
-    return text
 
 
 def only_link(pattern, message) -> str:
@@ -249,7 +243,7 @@ def test_the_invited_person_can_decline_without_an_account(client, invite):
     assert response.status_code == 410
     assert de("You have declined the invitation.") in response.content.decode()
     person = UserFactory(email="neu@example.org")
-    client.force_login(person, backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(person)
     assert accept(client, path).status_code == 410
     assert not Membership.objects.filter(user=person).exists()
 

@@ -35,7 +35,7 @@ def test_site_admins_see_a_link_to_the_django_admin(client, site_admin, citizen)
     response = log_in(client, site_admin)
     assert response["Location"] == "/konto/profil/"
     assert 'href="/admin/"' in client.get("/konto/profil/").content.decode()
-    client.force_login(citizen, backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(citizen)
     assert 'href="/admin/"' not in client.get("/konto/profil/").content.decode()
 
 

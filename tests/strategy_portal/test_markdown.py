@@ -304,3 +304,11 @@ def test_bare_web_addresses_and_phone_links_become_links():
     assert 'href="https://www.kreis-meissen.de"' in html
     assert 'href="tel:+493521725"' in html
     assert html.count('rel="nofollow noopener"') == 2
+
+
+def test_gender_stars_stay_stars_and_emphasis_still_works():
+    html = str(render_markdown("Bürger*innen und Nutzer*innen sind *wichtig* und **sehr**."))
+    assert "Bürger*innen und Nutzer*innen" in html
+    assert "<em>wichtig</em>" in html
+    assert "<strong>sehr</strong>" in html
+    assert html.count("<em>") == 1

@@ -58,11 +58,11 @@ def test_district_pages_show_the_ground_floor_entries(client, district):
 
 
 def test_workspace_entry_only_for_those_who_may_enter(client, district, facilitator, citizen):
-    client.force_login(citizen, backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(citizen)
     assert "Verwaltung" not in [
         text for text, _h, _c in nav_links(client.get("/landkreis-meissen/"))
     ]
-    client.force_login(facilitator, backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(facilitator)
     links = nav_links(client.get("/landkreis-meissen/verwaltung/"))
     assert ("Verwaltung", "/landkreis-meissen/verwaltung/", True) in links
     assert ("Übersicht", "/landkreis-meissen/", False) in links
@@ -90,16 +90,14 @@ def test_an_entry_with_a_permission_is_hidden_from_those_without_it(
         return [text for text, _h, _c in nav_links(client.get("/landkreis-meissen/"))]
 
     assert "Datenschutz" not in texts()
-    client.force_login(
-        other_district_facilitator, backend="django.contrib.auth.backends.ModelBackend"
-    )
+    client.force_login(other_district_facilitator)
     assert "Datenschutz" not in texts()
-    client.force_login(facilitator, backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(facilitator)
     assert "Datenschutz" in texts()
 
 
 def test_the_nav_is_shown_on_error_pages_under_a_district(client, district, facilitator):
-    client.force_login(facilitator, backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(facilitator)
     response = client.get("/landkreis-meissen/verwaltung/team/")
     assert response.status_code == 403
     assert ("Übersicht", "/landkreis-meissen/", False) in nav_links(response)

@@ -42,7 +42,7 @@ def test_the_script_is_loaded_only_where_a_kind_is_chosen(client, citizen, distr
     assert SCRIPT not in client.get("/").content.decode()
     assert SCRIPT not in client.get("/landkreis-meissen/").content.decode()
     assert SCRIPT not in client.get("/konto/anmelden/").content.decode()
-    client.force_login(citizen, backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(citizen)
     assert SCRIPT in client.get("/konto/profil/").content.decode()
     assert SCRIPT not in client.get("/konto/daten/").content.decode()
 
@@ -56,7 +56,7 @@ def test_forms_and_radios_follow_a_changed_definition(monkeypatch, company, clie
     assert form.is_valid(), form.errors
     # Sector is no longer a company's field: it is not kept.
     assert form.cleaned_data["sector"] == ""
-    client.force_login(company, backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(company)
     assert data_fields(client.get("/konto/profil/").content.decode())["company"] == (
         "organisation_name"
     )

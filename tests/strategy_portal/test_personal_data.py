@@ -7,20 +7,12 @@ import pytest
 from allauth.account.models import EmailAddress
 from django.urls import reverse
 from django.utils import translation
-from django.utils.translation import gettext
 
 from strategy_portal import personal_data, services
 from strategy_portal.models import EmailStatus, Invitation, Membership, OutgoingEmail, User
+from tests.helpers import de
 
 from ..factories import MembershipFactory, UserFactory
-
-
-def de(msgid: str) -> str:
-    """The German text for one of the site's own msgids; fails if it is untranslated."""
-    with translation.override("de"):
-        text = gettext(msgid)
-    assert text != msgid, f"locale/de has no German text for {msgid!r}"
-    return text
 
 
 def outbox_mail(to: str, subject: str = "Einladung zum Workshop") -> OutgoingEmail:

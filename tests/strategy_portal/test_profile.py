@@ -2,8 +2,6 @@
 
 import pytest
 from django.urls import reverse
-from django.utils import translation
-from django.utils.translation import gettext
 
 from strategy_portal.models import (
     CompanySize,
@@ -13,16 +11,9 @@ from strategy_portal.models import (
     Role,
     Sector,
 )
+from tests.helpers import de
 
 from ..factories import MembershipFactory
-
-
-def de(msgid: str) -> str:
-    """The German text for one of the site's own msgids; fails if it is untranslated."""
-    with translation.override("de"):
-        text = gettext(msgid)
-    assert text != msgid, f"locale/de has no German text for {msgid!r}"
-    return text
 
 
 def profile_data(**changes):

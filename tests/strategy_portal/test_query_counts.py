@@ -69,7 +69,7 @@ def count_queries(client, path, user):
     path = path_of(path, District.objects.get(slug="landkreis-meissen"))
     client.logout()
     if user is not None:
-        client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        client.force_login(user)
     client.get(path)  # warm up per-process caches (content types, site, site profile)
     with CaptureQueriesContext(connection) as context:
         response = client.get(path)
@@ -86,7 +86,7 @@ def test_page_stays_within_its_query_budget(
 ):
     user = request.getfixturevalue(user_fixture) if user_fixture else None
     if user is not None:
-        client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        client.force_login(user)
     path = path_of(path, world)
     client.get(path)  # warm up
 
@@ -126,7 +126,7 @@ def test_query_counts_do_not_grow_with_the_data(client, world, district_admin, r
 def test_grown_pages_show_all_rows(client, world, district_admin, request):
     """The constant counts above are not bought by leaving rows out."""
     grow(world, request, districts=20, fields=20, team=10)
-    client.force_login(district_admin, backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(district_admin)
 
     landing = client.get("/")
     home = client.get("/landkreis-meissen/")

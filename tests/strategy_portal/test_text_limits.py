@@ -98,7 +98,7 @@ def test_long_site_texts_are_refused_by_model_validation():
 
 
 def test_the_django_admin_refuses_an_overlong_site_imprint(client, site_admin):
-    client.force_login(site_admin, backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(site_admin)
     profile = SiteProfile.load()
     url = f"/admin/strategy_portal/siteprofile/{profile.pk}/change/"
 
