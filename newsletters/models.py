@@ -43,6 +43,21 @@ def new_confirmation_key() -> str:
     return secrets.token_urlsafe(16)
 
 
+# The site-wide consent text, version 1, for districts that have not written their own.
+DEFAULT_CONSENT_TEXT = """\
+Ich möchte den Newsletter von {district} per E-Mail erhalten: Informationen zur \
+Digitalstrategie, zu neuen Workshop-Dokumentationen, Maßnahmen und Beteiligungsphasen, bei \
+gewählten Themen auch zu diesen.
+
+Dafür werden meine E-Mail-Adresse, die freiwillige Angabe meines Namens, die gewählten Themen \
+sowie als Nachweis meiner Einwilligung die Zeitpunkte von Anmeldung und Bestätigung, diese \
+Fassung des Einwilligungstextes und die IP-Adressen bei beiden Schritten gespeichert. Die \
+IP-Adressen werden nach 90 Tagen gelöscht, unbestätigte Anmeldungen nach 30 Tagen.
+
+Meine Einwilligung kann ich jederzeit mit Wirkung für die Zukunft widerrufen, über den Link zur \
+Abmeldung in jedem Newsletter. Näheres steht in der Datenschutzerklärung."""
+
+
 class ConsentTextQuerySet(models.QuerySet):
     def applicable_to(self, district: District):
         """The district's own texts and the site-wide ones."""
@@ -51,7 +66,14 @@ class ConsentTextQuerySet(models.QuerySet):
     def in_force(self, district: District) -> "ConsentText | None":
         """The highest version of the district's own texts, else the highest site-wide one."""
         own = self.filter(district=district).order_by("-version").first()
-        return own or self.filter(district__isnull=True).order_by("-version").first()
+        sitewide = self.filter(district__isnull=True).order_by("-version").first()
+        if own or sitewide:
+            return own or sitewide
+        # The migrations install the site-wide text; should it be gone (a flushed database), it
+        # is written again rather than leaving the sign-up without a text to agree to.
+        return self.get_or_create(
+            district=None, version=1, defaults={"text": DEFAULT_CONSENT_TEXT}
+        )[0]
 
 
 class ConsentText(TimeStampedModel):

@@ -2,17 +2,7 @@
 
 from django.db import migrations
 
-TEXT = """Ich möchte den Newsletter von {district} per E-Mail erhalten: Informationen zur \
-Digitalstrategie, zu neuen Workshop-Dokumentationen, Maßnahmen und Beteiligungsphasen, bei \
-gewählten Themen auch zu diesen.
-
-Dafür werden meine E-Mail-Adresse, die freiwillige Angabe meines Namens, die gewählten Themen \
-sowie als Nachweis meiner Einwilligung die Zeitpunkte von Anmeldung und Bestätigung, diese \
-Fassung des Einwilligungstextes und die IP-Adressen bei beiden Schritten gespeichert. Die \
-IP-Adressen werden nach 90 Tagen gelöscht, unbestätigte Anmeldungen nach 30 Tagen.
-
-Meine Einwilligung kann ich jederzeit mit Wirkung für die Zukunft widerrufen, über den Link zur \
-Abmeldung in jedem Newsletter. Näheres steht in der Datenschutzerklärung."""
+from newsletters.models import DEFAULT_CONSENT_TEXT as TEXT
 
 
 def create(apps, schema_editor):

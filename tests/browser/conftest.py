@@ -58,6 +58,13 @@ def browser():
             os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
+@pytest.fixture(autouse=True)
+def _site_url_is_the_live_server(request, settings):
+    """Links in mails point at SITE_URL: in these tests, at the live server the browser visits."""
+    if "live_server" in request.fixturenames:
+        settings.SITE_URL = request.getfixturevalue("live_server").url
+
+
 def _new_context(browser, **kwargs):
     context = browser.new_context(locale="de-DE", viewport={"width": 1280, "height": 900}, **kwargs)
     context.set_default_timeout(TIMEOUT_MS)

@@ -7,16 +7,9 @@ from django.core import mail
 from newsletters import services
 from newsletters.models import Subscription, SubscriptionStatus
 
-from ..browser import conftest as browser_conftest
-from ..browser.conftest import format_violations, run_axe, screenshot
 from ..factories import ActionFieldFactory
-from .conftest import link_in
-
-# The browser fixtures of tests/browser, shared with this directory.
-browser = browser_conftest.browser
-axe_context = browser_conftest.axe_context
-axe_page = browser_conftest.axe_page
-axe_source = browser_conftest.axe_source
+from ..newsletters.conftest import link_in
+from .conftest import format_violations, run_axe, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
