@@ -10,7 +10,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from strategy_portal.districts import district_view
 
@@ -47,6 +47,7 @@ def _criteria_url(district) -> str:
 # --- Ranking --------------------------------------------------------------------------------------
 
 
+@require_safe
 @district_view("measures.view_evaluation")
 def ranking_view(request, district):
     tier = request.GET.get("stufe", "")
