@@ -528,3 +528,28 @@ def test_an_evaluator_deleted_keeps_the_scores_counting(measure, criteria, distr
 
     assert Score.objects.get(criterion=criteria[0]).evaluator is None
     assert evaluation.evaluation_recount(district=district) == 0
+
+
+def test_an_evaluators_data_export_holds_their_scores_and_deletion_keeps_them_counting(
+    measure, criteria, district_admin
+):
+    from strategy_portal.personal_data import erase_personal_data, export_personal_data
+
+    score(measure, district_admin, 4, 2, comment="Schnell machbar")
+    evaluation.tier_override(
+        measure=measure, user=district_admin, tier=Tier.PREMIUM, reason="Kreistag"
+    )
+
+    exported = export_personal_data(district_admin)["measure_evaluation"]
+    assert {s["criterion"]: s["score"] for s in exported["scores"]} == {
+        "Zeitnahe Umsetzbarkeit": 4,
+        "Nachhaltigkeit": 2,
+    }
+    assert exported["tiers_set"][0]["reason"] == "Kreistag"
+
+    erase_personal_data(district_admin)
+    district_admin.delete()
+
+    assert Score.objects.filter(measure=measure, evaluator=None).count() == 2
+    measure.refresh_from_db()
+    assert (measure.tier_overridden_by, measure.tier_reason) == (None, "Kreistag")
