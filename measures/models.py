@@ -35,6 +35,7 @@ from strategy_portal.models import (
     TimeStampedModel,
 )
 from strategy_portal.permissions import district_roles
+from strategy_portal.validators import MaxTextLengthValidator
 
 # Marks around the matched words in search snippets. Control characters cannot occur in user text
 # that passed a form, so a template can escape the snippet and then turn these into <mark>.
@@ -99,12 +100,15 @@ class SortOrder(models.TextChoices):
     NEWEST = "newest", _("Newest")
     MOST_SUPPORTED = "supported", _("Most supported")
     MOST_DISCUSSED = "discussed", _("Most discussed")
+    BEST_EVALUATED = "evaluated", _("Best evaluated")
 
 
 SORT_ORDERING = {
     SortOrder.NEWEST: ("-created", "-pk"),
     SortOrder.MOST_SUPPORTED: ("-support_count", "-created", "-pk"),
     SortOrder.MOST_DISCUSSED: ("-comment_count", "-created", "-pk"),
+    # Measures nobody has scored yet come last, newest first among them.
+    SortOrder.BEST_EVALUATED: (F("evaluation_score").desc(nulls_last=True), "-created", "-pk"),
 }
 
 
@@ -167,6 +171,12 @@ class MeasureQuerySet(DistrictOwnedQuerySet):
         except ValueError:
             key = SortOrder.NEWEST
         return self.order_by(*SORT_ORDERING[key])
+
+    def in_tier(self, tier: str):
+        """Measures of one `Tier`; an unknown or empty value filters nothing."""
+        if tier in Tier.values:
+            return self.filter(tier=tier)
+        return self
 
     def search(self, query: str):
         """Full-text search. On PostgreSQL: German `websearch` syntax, `rank` and a `headline`
@@ -285,6 +295,23 @@ class Measure(DistrictOwned):
         _("status"), max_length=20, choices=Status.choices, default=Status.PROPOSED
     )
     tier = models.CharField(_("tier"), max_length=20, choices=Tier.choices, blank=True)
+    # Evaluation (measures.evaluation_services keeps the score right; `tiers_apply` the tier).
+    evaluation_score = models.DecimalField(
+        _("evaluation score"), max_digits=4, decimal_places=2, null=True, blank=True
+    )
+    tier_overridden = models.BooleanField(_("tier set by hand"), default=False)
+    tier_reason = models.TextField(
+        _("reason for the tier"), blank=True, validators=[MaxTextLengthValidator(2000)]
+    )
+    tier_overridden_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("tier set by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    tier_overridden_at = models.DateTimeField(_("tier set on"), null=True, blank=True)
     priority = models.PositiveSmallIntegerField(
         _("priority within its group"), null=True, blank=True
     )
@@ -899,3 +926,126 @@ class PendingNotification(TimeStampedModel):
         constraints = [
             models.UniqueConstraint(fields=["user", "event"], name="pending_once_per_event")
         ]
+
+
+# --- Evaluation -----------------------------------------------------------------------------------
+# Criteria, scores and tier thresholds; the writes are in `measures.evaluation_services`, the
+# forms and reads of the evaluation pages in `measures.evaluation`.
+
+SCORE_MIN = 0
+SCORE_MAX = 5
+
+
+class Criterion(DistrictOwned):
+    """A Bewertungskriterium of a district, e.g. „zeitnahe Umsetzbarkeit“, with its weight."""
+
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(
+        _("description"),
+        blank=True,
+        help_text=_("What evaluators should look at when they score this criterion."),
+        validators=[MaxTextLengthValidator(2000)],
+    )
+    weight = models.DecimalField(
+        _("weight"),
+        max_digits=4,
+        decimal_places=1,
+        default=1,
+        help_text=_("How much the criterion counts compared with the others, e.g. 1 or 2.5."),
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("evaluation criterion")
+        verbose_name_plural = _("evaluation criteria")
+        ordering = ["district", "position", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(weight__gt=0), name="criterion_weight_positive"),
+            models.UniqueConstraint(fields=["district", "title"], name="criterion_unique_title"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class Score(TimeStampedModel):
+    """One evaluator's score (0–5) of one measure against one criterion, with a comment."""
+
+    measure = models.ForeignKey(
+        Measure, verbose_name=_("measure"), on_delete=models.CASCADE, related_name="scores"
+    )
+    criterion = models.ForeignKey(
+        Criterion, verbose_name=_("criterion"), on_delete=models.CASCADE, related_name="scores"
+    )
+    # A deleted account's scores keep counting, without a name.
+    evaluator = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("evaluator"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="measure_scores",
+    )
+    value = models.PositiveSmallIntegerField(_("score"))
+    comment = models.TextField(_("comment"), blank=True, validators=[MaxTextLengthValidator(2000)])
+
+    class Meta:
+        verbose_name = _("score")
+        verbose_name_plural = _("scores")
+        ordering = ["measure", "criterion__position", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(value__gte=SCORE_MIN, value__lte=SCORE_MAX), name="score_value_0_to_5"
+            ),
+            models.UniqueConstraint(
+                fields=["measure", "criterion", "evaluator"], name="score_once_per_evaluator"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.measure_id} / {self.criterion}: {self.value}"
+
+
+class TierThresholds(DistrictOwned):
+    """From which score a measure is Premium+ or Premium; below both it is a „weitere Idee“."""
+
+    DEFAULT_PREMIUM_PLUS_MIN = 4
+    DEFAULT_PREMIUM_MIN = 3
+
+    premium_plus_min = models.DecimalField(
+        _("Premium+ from score"), max_digits=3, decimal_places=2, default=DEFAULT_PREMIUM_PLUS_MIN
+    )
+    premium_min = models.DecimalField(
+        _("Premium from score"), max_digits=3, decimal_places=2, default=DEFAULT_PREMIUM_MIN
+    )
+
+    class Meta:
+        verbose_name = _("tier thresholds")
+        verbose_name_plural = _("tier thresholds")
+        constraints = [
+            models.UniqueConstraint(fields=["district"], name="tierthresholds_once_per_district"),
+            models.CheckConstraint(
+                condition=Q(premium_plus_min__gte=F("premium_min")),
+                name="tierthresholds_premium_plus_above_premium",
+            ),
+            models.CheckConstraint(
+                condition=Q(premium_min__gte=SCORE_MIN, premium_plus_min__lte=SCORE_MAX),
+                name="tierthresholds_within_score_range",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.district}: {self.premium_plus_min} / {self.premium_min}"
+
+    @classmethod
+    def of(cls, district: District) -> "TierThresholds":
+        """The district's thresholds, or the defaults (unsaved) if it has set none."""
+        return cls.objects.filter(district=district).first() or cls(district=district)
+
+    def tier_for(self, score) -> str:
+        if score is None:
+            return ""
+        if score >= self.premium_plus_min:
+            return Tier.PREMIUM_PLUS
+        if score >= self.premium_min:
+            return Tier.PREMIUM
+        return Tier.FURTHER

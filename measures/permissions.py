@@ -8,7 +8,7 @@ nothing: their account is inactive, and the predicates check that as well.
 import rules
 from django.utils import timezone
 
-from strategy_portal.permissions import is_district_staff, is_site_admin
+from strategy_portal.permissions import is_district_admin, is_district_staff, is_site_admin
 
 from .models import Comment, Measure, Status
 
@@ -148,3 +148,26 @@ rules.add_perm("measures.block_author", is_team)
 rules.add_perm("measures.manage_answer_templates", is_team)
 # Lifting a block affects the whole site: site admins only.
 rules.add_perm("measures.unblock_author", is_site_admin)
+
+
+# --- Evaluation -----------------------------------------------------------------------------------
+
+
+@rules.predicate
+def is_evaluation_open(user, measure) -> bool:
+    """Seam for the process phases: scoring is allowed only while the district is in its
+    „Bewertung“ phase. The phases (`strategy_portal` models) are wired in here once they land,
+    e.g. `current_phase(measure.district) == PhaseKind.EVALUATION`; until then evaluation is
+    always open. Object: the Measure (or the District)."""
+    return True
+
+
+is_district_admin_here = is_participant & (is_district_admin | is_site_admin)
+
+# The ranking and the scoring pages: the district's facilitators and admins (object: District).
+rules.add_perm("measures.view_evaluation", is_team)
+# Scoring a measure (object: the Measure).
+rules.add_perm("measures.score_measure", is_team & measure_is_current & is_evaluation_open)
+# Criteria, weights, thresholds (object: District) and tier overrides (object: Measure).
+rules.add_perm("measures.manage_criteria", is_district_admin_here)
+rules.add_perm("measures.override_tier", is_district_admin_here)

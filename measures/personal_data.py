@@ -88,3 +88,37 @@ class MeasuresSection:
         Measure.objects.filter(pk__in=followed).update(follower_count=F("follower_count") - 1)
         PendingNotification.objects.filter(user=user).delete()
         NotificationSettings.objects.filter(user=user).delete()
+
+
+@personal_data.register
+class EvaluationSection:
+    """Scores given as an evaluator. On deletion they keep counting, without a name; who set a
+    tier by hand is forgotten, the reason stays."""
+
+    key = "measure_evaluation"
+
+    def export(self, user):
+        from .models import Measure, Score
+
+        return {
+            "scores": [
+                {
+                    "measure": s.measure.title,
+                    "criterion": s.criterion.title,
+                    "score": s.value,
+                    "comment": s.comment,
+                    "modified": s.modified.isoformat(),
+                }
+                for s in Score.objects.filter(evaluator=user).select_related("measure", "criterion")
+            ],
+            "tiers_set": [
+                {"measure": m.title, "tier": m.tier, "reason": m.tier_reason}
+                for m in Measure.objects.filter(tier_overridden_by=user)
+            ],
+        }
+
+    def erase(self, user):
+        from .models import Measure, Score
+
+        Score.objects.filter(evaluator=user).update(evaluator=None)
+        Measure.objects.filter(tier_overridden_by=user).update(tier_overridden_by=None)

@@ -194,3 +194,61 @@ def test_the_menu_button_works_with_javascript_off(browser, live_server, distric
     page.get_by_text("Menü").click()
     assert page.get_by_role("link", name="Übersicht").is_visible()
     context.close()
+
+
+def test_evaluation_pages_have_no_axe_violations(
+    live_server, axe_page, axe_source, district_with_content, district_admin
+):
+    """Ranking, scoring (with the team's scores, the tier override and errors) and criteria."""
+    from measures import evaluation_services
+    from measures.models import Criterion
+
+    from ..factories import MeasureFactory
+
+    base = live_server.url
+    slug = district_with_content.slug
+    criteria = [
+        evaluation_services.criterion_save(
+            district=district_with_content,
+            user=district_admin,
+            title=title,
+            weight=weight,
+            description="Worauf achten?",
+        )
+        for title, weight in (("Zeitnahe Umsetzbarkeit", "3"), ("Nachhaltigkeit", "1"))
+    ]
+    scored, _unscored = MeasureFactory.create_batch(2, district=district_with_content)
+    evaluation_services.scores_save(
+        measure=scored,
+        evaluator=district_admin,
+        scores={c.pk: (4, "Gut machbar") for c in criteria},
+    )
+    log_in(axe_page, base, district_admin.email, PASSWORD)
+    reports = []
+    for name, path in [
+        ("evaluation-ranking", f"/{slug}/verwaltung/bewertung/"),
+        ("evaluation-score", f"/{slug}/verwaltung/bewertung/{scored.pk}/"),
+        ("evaluation-criteria", f"/{slug}/verwaltung/bewertung/kriterien/"),
+        ("evaluation-criterion", f"/{slug}/verwaltung/bewertung/kriterien/{criteria[0].pk}/"),
+        (
+            "evaluation-criterion-delete",
+            f"/{slug}/verwaltung/bewertung/kriterien/{criteria[0].pk}/loeschen/",
+        ),
+    ]:
+        response = axe_page.goto(base + path)
+        assert response.status == 200, f"{path} answered {response.status}"
+        screenshot(axe_page, f"axe-{name}")
+        violations = run_axe(axe_page, axe_source)
+        if violations:
+            reports.append(format_violations(axe_page.url, violations))
+    # The scoring form with errors: nothing chosen, a reason missing for the tier.
+    axe_page.goto(f"{base}/{slug}/verwaltung/bewertung/{_unscored.pk}/")
+    with axe_page.expect_navigation():
+        axe_page.get_by_role("button", name="Bewertung speichern").click()
+    assert axe_page.locator("[aria-invalid='true']").count() >= 1
+    screenshot(axe_page, "axe-evaluation-score-errors")
+    violations = run_axe(axe_page, axe_source)
+    if violations:
+        reports.append(format_violations(axe_page.url, violations))
+    assert Criterion.objects.count() == 2
+    assert not reports, "\n\n".join(reports)
