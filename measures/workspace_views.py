@@ -18,6 +18,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.utils.translation import ngettext
+from django.views.decorators.http import require_GET
 from django.views.generic import CreateView, DeleteView, ListView, UpdateView
 
 from strategy_portal.districts import DistrictPermissionMixin, district_view
@@ -179,6 +180,7 @@ def _params_without_page(request) -> str:
 # --- One measure ---------------------------------------------------------------------------------
 
 
+@require_GET
 @district_view("measures.change_status", fn=_measure)
 def measure_detail(request, district, pk):
     """A measure as the team sees it, with its staff actions."""
@@ -464,6 +466,7 @@ def _open_flags():
     )
 
 
+@require_GET
 @district_view("measures.moderate")
 def moderation_queue(request, district):
     """Flagged measures and comments of the district, most flagged first, and hidden content."""
@@ -500,6 +503,7 @@ def moderation_queue(request, district):
     return render(request, f"{TEMPLATE_DIR}/moderation_queue.html", context)
 
 
+@require_GET
 @district_view("measures.moderate")
 def moderation_log(request, district):
     """Every moderation action of the district: who, when, what and why."""
