@@ -479,6 +479,7 @@ def moderation_queue(request, district):
     comments = (
         Comment.objects.filter(measure__district=district)
         .moderation_queue()
+        .select_related("measure__district")
         .prefetch_related(_open_flags())
     )
     hidden_measures = (
