@@ -150,7 +150,7 @@ def test_blocking_an_author_hides_all_they_wrote_and_locks_them_out(
     company.refresh_from_db()
     assert company.is_active
     assert "Bitte geben Sie eine Begründung an." in refused.content.decode()
-    assert "1 Maßnahme und 1 Kommentare" in confirm
+    assert "Derzeit sichtbar: 1 Maßnahme, 1 Kommentar" in confirm
 
     client.post(url, {"reason": "Wiederholt beleidigend"})
 
