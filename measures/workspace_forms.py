@@ -272,9 +272,7 @@ class MergeForm(forms.Form):
 
     def __init__(self, *args, candidates=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["target"].choices = [
-            (m.pk, f"{m.title} (Nr. {m.pk})") for m in candidates
-        ]
+        self.fields["target"].choices = [(m.pk, f"{m.title} (Nr. {m.pk})") for m in candidates]
 
 
 class ModerationReasonForm(forms.Form):

@@ -16,8 +16,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET
 from django.views.generic import CreateView, DeleteView, ListView, UpdateView
 
@@ -100,12 +99,11 @@ def _list_queryset(district, params):
     if status in Status.values:
         measures = measures.filter(status=status)
     query = (params.get("q") or "").strip()
-    if query:
-        if query.isdigit():
+    if query and not query.isdigit():
+        measures = measures.search(query)  # ordered by rank on PostgreSQL
+    else:
+        if query:
             measures = measures.filter(pk=int(query))
-        else:
-            measures = measures.search(query)
-    if not query or query.isdigit():
         measures = measures.order_by("-created", "-pk")
     return measures.annotate(
         open_flag_count=Count("flags", filter=Q(flags__status=FlagStatus.OPEN))
@@ -216,7 +214,9 @@ def measure_record(request, district):
                 % {"title": measure.title},
             )
             return _hub(measure)
-    return render(request, f"{TEMPLATE_DIR}/measure_record.html", {"district": district, "form": form})
+    return render(
+        request, f"{TEMPLATE_DIR}/measure_record.html", {"district": district, "form": form}
+    )
 
 
 @district_view("measures.record_measure", fn=_measure)
@@ -295,7 +295,9 @@ def measure_answer(request, district, pk):
     form = AnswerForm(_data(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            services.answer_publish(measure=measure, user=request.user, text=form.cleaned_data["text"])
+            services.answer_publish(
+                measure=measure, user=request.user, text=form.cleaned_data["text"]
+            )
         except ValidationError as error:
             apply_errors(form, error)
         else:
@@ -419,7 +421,9 @@ class AnswerTemplateMixin(DistrictPermissionMixin):
         return AnswerTemplate.objects.for_district(self.district)
 
     def get_success_url(self):
-        return reverse("measures:workspace_answer_templates", kwargs={"district": self.district.slug})
+        return reverse(
+            "measures:workspace_answer_templates", kwargs={"district": self.district.slug}
+        )
 
 
 class AnswerTemplateListView(AnswerTemplateMixin, ListView):
@@ -447,6 +451,7 @@ class AnswerTemplateUpdateView(AnswerTemplateMixin, UpdateView):
 class AnswerTemplateDeleteView(AnswerTemplateMixin, DeleteView):
     template_name = f"{TEMPLATE_DIR}/answer_template_delete.html"
     form_class = forms.Form
+
     def form_valid(self, form):
         messages.success(
             self.request,
@@ -461,7 +466,9 @@ class AnswerTemplateDeleteView(AnswerTemplateMixin, DeleteView):
 def _open_flags():
     return Prefetch(
         "flags",
-        queryset=Flag.objects.filter(status=FlagStatus.OPEN).select_related("user").order_by("created"),
+        queryset=Flag.objects.filter(status=FlagStatus.OPEN)
+        .select_related("user")
+        .order_by("created"),
         to_attr="open_flags",
     )
 
@@ -485,9 +492,9 @@ def moderation_queue(request, district):
     hidden_measures = (
         Measure.objects.for_district(district).filter(is_hidden=True).select_related("author")
     )
-    hidden_comments = Comment.objects.filter(measure__district=district, is_hidden=True).select_related(
-        "author", "measure"
-    )
+    hidden_comments = Comment.objects.filter(
+        measure__district=district, is_hidden=True
+    ).select_related("author", "measure")
     context = {
         "district": district,
         "flagged_measures": list(measures[:QUEUE_SIZE]),

@@ -86,7 +86,9 @@ def groups_for(user, district) -> list[WorkspaceGroup]:
     """The links of `district`'s workspace that `user` may follow, grouped by their heading."""
     grouped: dict[str, list[WorkspaceLink]] = {}
     for entry in entries():
-        if entry.permission and not (user is not None and user.has_perm(entry.permission, district)):
+        if entry.permission and not (
+            user is not None and user.has_perm(entry.permission, district)
+        ):
             continue
         url = reverse(entry.url_name, kwargs={"district": district.slug})
         link = WorkspaceLink(

@@ -43,7 +43,9 @@ def test_facilitator_records_changes_status_answers_and_moderates(
     form.get_by_label("Telefon").check()
     form.get_by_label("Im Auftrag von").fill("Erika Muster")
     form.get_by_label("Titel").fill("Bürgerbus am Wochenende")
-    form.get_by_label("Beschreibung").fill("Ein Bus, der samstags die Dörfer mit der Stadt verbindet.")
+    form.get_by_label("Beschreibung").fill(
+        "Ein Bus, der samstags die Dörfer mit der Stadt verbindet."
+    )
     screenshot(page, "workspace-1-record")
     with page.expect_navigation():
         form.get_by_role("button", name="Erfassen und veröffentlichen").click()
@@ -65,7 +67,9 @@ def test_facilitator_records_changes_status_answers_and_moderates(
     form.get_by_label("Öffentliche Begründung").fill("Die Steuerungsgruppe prüft die Idee im Mai.")
     with page.expect_navigation():
         form.get_by_role("button", name="Status ändern").click()
-    assert page.locator("main").get_by_text("Die Steuerungsgruppe prüft die Idee im Mai.").is_visible()
+    assert (
+        page.locator("main").get_by_text("Die Steuerungsgruppe prüft die Idee im Mai.").is_visible()
+    )
     measure.refresh_from_db()
     assert measure.status == Status.UNDER_EVALUATION
 
@@ -73,7 +77,9 @@ def test_facilitator_records_changes_status_answers_and_moderates(
     with page.expect_navigation():
         page.get_by_role("link", name="Offizielle Antwort veröffentlichen").click()
     form = page.locator("main form#answer-form")
-    form.get_by_label("Offizielle Antwort").fill("Der Landkreis prüft eine Förderung über das Programm LEADER.")
+    form.get_by_label("Offizielle Antwort").fill(
+        "Der Landkreis prüft eine Förderung über das Programm LEADER."
+    )
     with page.expect_navigation():
         form.get_by_role("button", name="Antwort veröffentlichen").click()
     assert page.locator("main").get_by_text("Programm LEADER").is_visible()
@@ -93,7 +99,9 @@ def test_facilitator_records_changes_status_answers_and_moderates(
     with page.expect_navigation():
         form.get_by_role("button", name="Ausblenden").click()
     assert form.get_by_text("Bitte geben Sie eine Begründung an.").is_visible()
-    page.locator("main form.sp-form").get_by_label("Begründung").fill("Verstößt gegen die Netiquette")
+    page.locator("main form.sp-form").get_by_label("Begründung").fill(
+        "Verstößt gegen die Netiquette"
+    )
     with page.expect_navigation():
         page.locator("main form.sp-form").get_by_role("button", name="Ausblenden").click()
     page.locator(".sp-messages .kern-alert--success").wait_for()

@@ -16,7 +16,12 @@ def _first_measure(district) -> str:
 
 PAGES = [
     ("workspace measures", f"{WORKSPACE}/massnahmen/", "district_admin", 12),
-    ("workspace measures, filtered", f"{WORKSPACE}/massnahmen/?status=proposed&q=Idee", "facilitator", 12),
+    (
+        "workspace measures, filtered",
+        f"{WORKSPACE}/massnahmen/?status=proposed&q=Idee",
+        "facilitator",
+        12,
+    ),
     ("workspace measure", _first_measure, "district_admin", 14),
     ("workspace record", f"{WORKSPACE}/massnahmen/erfassen/", "facilitator", 10),
     ("moderation queue", f"{WORKSPACE}/moderation/", "district_admin", 16),

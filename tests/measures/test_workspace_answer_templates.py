@@ -50,9 +50,12 @@ def test_templates_of_another_district_are_neither_listed_nor_editable(
     client = login(facilitator)
 
     assert "Fremde Vorlage" not in client.get(base(district)).content.decode()
-    assert client.post(
-        f"{base(district)}{foreign.pk}/bearbeiten/", {"title": "X", "body": "Y"}
-    ).status_code == 404
+    assert (
+        client.post(
+            f"{base(district)}{foreign.pk}/bearbeiten/", {"title": "X", "body": "Y"}
+        ).status_code
+        == 404
+    )
     assert client.post(f"{base(district)}{foreign.pk}/loeschen/").status_code == 404
     foreign.refresh_from_db()
     assert foreign.title == "Fremde Vorlage"

@@ -8,7 +8,9 @@ from strategy_portal.workspace import WorkspaceEntry
 
 @pytest.mark.parametrize("role", ["facilitator", "district_admin"])
 def test_the_workspace_start_page_links_to_the_measures_pages(role, request, login, district):
-    html = login(request.getfixturevalue(role)).get(f"/{district.slug}/verwaltung/").content.decode()
+    html = (
+        login(request.getfixturevalue(role)).get(f"/{district.slug}/verwaltung/").content.decode()
+    )
 
     for path in ("massnahmen/", "massnahmen/erfassen/", "moderation/", "antwortvorlagen/"):
         assert f'href="/{district.slug}/verwaltung/{path}"' in html

@@ -319,9 +319,7 @@ def test_team_changes_the_status_with_a_public_reason(role, request, login, dist
     assert measure.status == Status.UNDER_EVALUATION
     change = StatusChange.objects.filter(measure=measure).last()
     assert (change.reason, change.changed_by) == ("Die Steuerungsgruppe prüft die Idee.", user)
-    assert NotificationEvent.objects.filter(
-        measure=measure, kind=EventKind.STATUS_CHANGED
-    ).exists()
+    assert NotificationEvent.objects.filter(measure=measure, kind=EventKind.STATUS_CHANGED).exists()
 
 
 def test_status_change_needs_a_reason(login, facilitator, district, measure):
@@ -361,7 +359,9 @@ def test_team_publishes_an_official_answer(role, request, login, district, measu
     assert "Der Kreis fördert das Vorhaben 2026." in page
 
 
-def test_an_answer_template_prefills_the_answer(login, facilitator, district, other_district, measure):
+def test_an_answer_template_prefills_the_answer(
+    login, facilitator, district, other_district, measure
+):
     template = AnswerTemplateFactory(
         district=district, title="Eingang", body="Danke! Wir melden uns bis zum Sommer."
     )
@@ -392,12 +392,20 @@ def test_outsiders_cannot_open_the_staff_pages_of_a_measure(
 
 
 @pytest.mark.parametrize("name", ["status", "answer", "merge"])
-def test_outsiders_posting_change_nothing(name, login, other_district_facilitator, district, measure, other_measure):
+def test_outsiders_posting_change_nothing(
+    name, login, other_district_facilitator, district, measure, other_measure
+):
     client = login(other_district_facilitator)
 
     client.post(
         url(district, name, measure.pk),
-        {"status": "prioritised", "reason": "x", "text": "x", "target": other_measure.pk, "confirm": "1"},
+        {
+            "status": "prioritised",
+            "reason": "x",
+            "text": "x",
+            "target": other_measure.pk,
+            "confirm": "1",
+        },
     )
 
     measure.refresh_from_db()
@@ -408,7 +416,9 @@ def test_outsiders_posting_change_nothing(name, login, other_district_facilitato
     )
 
 
-def test_a_measure_of_another_district_is_not_found_here(login, facilitator, district, other_district):
+def test_a_measure_of_another_district_is_not_found_here(
+    login, facilitator, district, other_district
+):
     foreign = MeasureFactory(district=other_district)
 
     assert login(facilitator).get(url(district, "detail", foreign.pk)).status_code == 404
@@ -417,7 +427,9 @@ def test_a_measure_of_another_district_is_not_found_here(login, facilitator, dis
 # --- merging --------------------------------------------------------------------------------------
 
 
-def test_merge_finds_the_target_by_number_and_by_words(login, facilitator, district, measure, other_measure):
+def test_merge_finds_the_target_by_number_and_by_words(
+    login, facilitator, district, measure, other_measure
+):
     client = login(facilitator)
 
     by_number = client.get(url(district, "merge", measure.pk), {"q": other_measure.pk})

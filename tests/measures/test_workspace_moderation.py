@@ -126,7 +126,9 @@ def test_dismissing_keeps_the_measure_visible_and_empties_the_queue(
     assert "Keine gemeldeten Maßnahmen." in client.get(queue(district)).content.decode()
 
 
-def test_hiding_a_measure_works_from_the_queue(login, district_admin, district, often_flagged_measure):
+def test_hiding_a_measure_works_from_the_queue(
+    login, district_admin, district, often_flagged_measure
+):
     login(district_admin).post(
         action_url(district, "massnahme", often_flagged_measure.pk, "ausblenden"),
         {"reason": "Werbung"},
