@@ -283,6 +283,9 @@ def measure_status(request, district, pk):
         "chooser": chooser,
         "has_templates": chooser.fields["vorlage"].queryset.exists(),
     }
+    if request.htmx and request.method != "POST":
+        # A template was chosen: only the form, prefilled.
+        return render(request, f"{TEMPLATE_DIR}/_status_form.html", context)
     return render(request, f"{TEMPLATE_DIR}/measure_status.html", context)
 
 
@@ -312,6 +315,9 @@ def measure_answer(request, district, pk):
         "chooser": chooser,
         "has_templates": chooser.fields["vorlage"].queryset.exists(),
     }
+    if request.htmx and request.method != "POST":
+        # A template was chosen: only the form, prefilled.
+        return render(request, f"{TEMPLATE_DIR}/_answer_form.html", context)
     return render(request, f"{TEMPLATE_DIR}/measure_answer.html", context)
 
 

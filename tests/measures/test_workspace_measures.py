@@ -495,3 +495,21 @@ def test_merge_refuses_a_target_of_another_district(
     assert "Bitte wählen Sie eine Maßnahme dieses Landkreises" in response.content.decode()
     measure.refresh_from_db()
     assert measure.merged_into is None
+
+
+def test_choosing_a_template_with_htmx_returns_only_the_prefilled_form(
+    login, facilitator, district, measure
+):
+    template = AnswerTemplateFactory(district=district, body="Danke, wir prüfen das.")
+
+    response = login(facilitator).get(
+        url(district, "status", measure.pk),
+        {"vorlage": template.pk},
+        HTTP_HX_REQUEST="true",
+        HTTP_HX_TARGET="status-form",
+    )
+
+    html = response.content.decode()
+    assert html.startswith('<form class="sp-form" id="status-form"')
+    assert "Danke, wir prüfen das.</textarea>" in html
+    assert "<html" not in html
