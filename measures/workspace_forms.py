@@ -183,7 +183,10 @@ class MeasureIdsField(forms.Field):
         if isinstance(value, str):
             value = [value]
         try:
-            return sorted({int(v) for v in value})
+            ids = sorted({int(v) for v in value})
+            if any(pk > 2**31 - 1 for pk in ids):
+                raise ValueError
+            return ids
         except (TypeError, ValueError):
             raise forms.ValidationError(
                 _("Please select measures from the list."), code="invalid"

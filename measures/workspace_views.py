@@ -93,6 +93,12 @@ def _hub(measure: Measure):
 # --- The list and bulk status changes ------------------------------------------------------------
 
 
+def _as_id(value: str) -> int | None:
+    """A measure number typed or sent by a form; absurdly long numbers are no id."""
+    value = (value or "").strip()
+    return int(value) if value.isdigit() and len(value) <= 9 else None
+
+
 def _list_queryset(district, params):
     measures = Measure.objects.for_district(district).listed().select_related("action_field")
     status = params.get("status", "")
@@ -103,7 +109,7 @@ def _list_queryset(district, params):
         measures = measures.search(query)  # ordered by rank on PostgreSQL
     else:
         if query:
-            measures = measures.filter(pk=int(query))
+            measures = measures.filter(pk=_as_id(query))
         measures = measures.order_by("-created", "-pk")
     return measures.annotate(
         open_flag_count=Count("flags", filter=Q(flags__status=FlagStatus.OPEN))
@@ -330,7 +336,7 @@ def _merge_candidates(district, duplicate, query):
     if not query:
         return candidates.none()
     if query.isdigit():
-        return candidates.filter(pk=int(query))
+        return candidates.filter(pk=_as_id(query))
     return candidates.search(query)[:20]
 
 
@@ -363,14 +369,14 @@ def measure_merge(request, district, pk):
     query = search.cleaned_data["q"] if search.is_valid() else ""
     context = {"district": district, "measure": duplicate, "search": search, "query": query}
     if request.method == "POST":
-        target_id = request.POST.get("target", "")
+        target_id = _as_id(request.POST.get("target", ""))
         target = (
             Measure.objects.for_district(district)
             .listed()
             .exclude(pk=duplicate.pk)
-            .filter(pk=int(target_id))
+            .filter(pk=target_id)
             .first()
-            if target_id.isdigit()
+            if target_id is not None
             else None
         )
         if target is None:

@@ -513,3 +513,21 @@ def test_choosing_a_template_with_htmx_returns_only_the_prefilled_form(
     assert html.startswith('<form class="sp-form" id="status-form"')
     assert "Danke, wir prüfen das.</textarea>" in html
     assert "<html" not in html
+
+
+@pytest.mark.parametrize("value", ["99999999999999999999999", "-1", "abc", "1.5"])
+def test_odd_numbers_give_a_clean_page_not_an_error(login, facilitator, district, measure, value):
+    client = login(facilitator)
+
+    listing = client.get(url(district, "list"), {"q": value, "page": value})
+    merge = client.get(url(district, "merge", measure.pk), {"q": value})
+    merge_post = client.post(url(district, "merge", measure.pk), {"target": value, "confirm": "1"})
+    bulk = client.post(
+        url(district, "list"), {"measures": [value], "status": "prioritised", "reason": "x"}
+    )
+
+    assert listing.status_code == merge.status_code == merge_post.status_code == 200
+    assert bulk.status_code == 200
+    assert "Es wurde nichts geändert." in bulk.content.decode()
+    measure.refresh_from_db()
+    assert (measure.status, measure.merged_into) == (Status.PROPOSED, None)
