@@ -107,9 +107,9 @@ def _list_queryset(district, params):
     query = (params.get("q") or "").strip()
     if query and not query.isdigit():
         measures = measures.search(query)  # ordered by rank on PostgreSQL
-    else:
-        if query:
-            measures = measures.filter(pk=_as_id(query))
+    elif query:
+        measures = measures.filter(pk=_as_id(query))
+    if not measures.query.order_by:
         measures = measures.order_by("-created", "-pk")
     return measures.annotate(
         open_flag_count=Count("flags", filter=Q(flags__status=FlagStatus.OPEN))
