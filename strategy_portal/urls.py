@@ -13,8 +13,6 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from django.views.static import serve
 
-from measures.evaluation_views import evaluation_urlpatterns
-
 from . import views
 
 # The admin's own login form has no rate limit; allauth's login (with its limits) serves it instead.
@@ -66,8 +64,7 @@ district_patterns = [
 # One include per app, below the ground floor's district pages (a floor's address never hides
 # another's): path("massnahmen/", include("measures.urls")), path("workshops/", include(...)), …
 APP_DISTRICT_URLS: list = [
-    # Local stand-in until measures/urls.py includes `evaluation_urlpatterns` (same namespace).
-    path("", include((evaluation_urlpatterns, "measures"))),
+    path("", include("measures.urls")),
 ]
 
 urlpatterns = [

@@ -1,8 +1,19 @@
 """The measures app's rows of the permission matrix (the contract is in tests/matrix.py)."""
 
-from measures.models import Criterion, Measure, Score, Tier, TierThresholds
+from measures import services
+from measures.models import (
+    AnswerTemplate,
+    Comment,
+    Criterion,
+    Flag,
+    Measure,
+    Score,
+    Tier,
+    TierThresholds,
+)
+from strategy_portal.models import User
 
-from ..factories import MeasureFactory
+from ..factories import AnswerTemplateFactory, MeasureFactory, UserFactory
 from ..matrix import (
     POST_ONLY,
     TO_ADMIN_LOGIN,
@@ -173,9 +184,193 @@ def _evaluation_populate(world, request):
     )
 
 
+# --- The team's workspace (measures/workspace_views.py) -------------------------------------------
+
+TEAM_ROLES = frozenset({"facilitator", "district_admin", "site_admin"})
+WORKSPACE_HOME = (302, "/landkreis-meissen/verwaltung/")
+
+
+def workspace_post(state, data) -> PostCase:
+    """A workspace action: the team is redirected and changes `state`; others change nothing."""
+    return PostCase(
+        expected=roles(
+            403,
+            anonymous=TO_LOGIN,
+            facilitator=WORKSPACE_HOME,
+            district_admin=WORKSPACE_HOME,
+            site_admin=WORKSPACE_HOME,
+        ),
+        state=state,
+        changes=TEAM_ROLES,
+        data=data,
+    )
+
+
+def _measure_state(world, name, *fields):
+    return Measure.objects.filter(pk=world.objects[name].pk).values_list(*fields).get()
+
+
+def _comment_hidden(world, name):
+    return Comment.objects.get(pk=world.objects[name].pk).is_hidden
+
+
+def _flag_statuses(world, **item):
+    return sorted(Flag.objects.filter(**item).values_list("status", flat=True))
+
+
+WORKSPACE_EXPECTED = {
+    f"measures:{name}": WORKSPACE
+    for name in (
+        "workspace_list",
+        "workspace_record",
+        "workspace_measure",
+        "workspace_edit",
+        "workspace_status",
+        "workspace_answer",
+        "workspace_merge",
+        "workspace_answer_templates",
+        "workspace_answer_template_create",
+        "workspace_answer_template_edit",
+        "workspace_answer_template_delete",
+        "workspace_moderation",
+        "workspace_moderation_log",
+        "workspace_measure_hide",
+        "workspace_measure_dismiss",
+        "workspace_measure_restore",
+        "workspace_comment_hide",
+        "workspace_comment_dismiss",
+        "workspace_comment_restore",
+        "workspace_block_author",
+    )
+}
+
+WORKSPACE_POST = {
+    "measures:workspace_list": workspace_post(
+        lambda world: _measure_state(world, "ws_measure", "status"),
+        lambda world: {
+            "measures": [world.objects["ws_measure"].pk],
+            "status": "under_evaluation",
+            "reason": "Wir prüfen alle Vorschläge.",
+        },
+    ),
+    "measures:workspace_record": workspace_post(
+        lambda world: Measure.objects.filter(title="Am Telefon erfasst").count(),
+        {"origin": "phone", "title": "Am Telefon erfasst", "description": "Ein Anruf."},
+    ),
+    "measures:workspace_edit": workspace_post(
+        lambda world: _measure_state(world, "ws_measure", "title"),
+        {"title": "Neuer Titel", "description": "Neu", "origin": "online"},
+    ),
+    "measures:workspace_status": workspace_post(
+        lambda world: _measure_state(world, "ws_measure", "status"),
+        {"status": "prioritised", "reason": "Priorisiert"},
+    ),
+    "measures:workspace_answer": workspace_post(
+        lambda world: _measure_state(world, "ws_measure", "official_answer"),
+        {"text": "Die offizielle Antwort."},
+    ),
+    "measures:workspace_merge": workspace_post(
+        lambda world: _measure_state(world, "ws_measure", "merged_into"),
+        lambda world: {"target": world.objects["ws_target"].pk, "confirm": "1"},
+    ),
+    "measures:workspace_answer_template_create": workspace_post(
+        lambda world: AnswerTemplate.objects.count(),
+        {"title": "Neue Vorlage", "body": "Text"},
+    ),
+    "measures:workspace_answer_template_edit": workspace_post(
+        lambda world: AnswerTemplate.objects.get(pk=world.objects["ws_template"].pk).title,
+        {"title": "Geändert", "body": "Text"},
+    ),
+    "measures:workspace_answer_template_delete": workspace_post(
+        lambda world: AnswerTemplate.objects.filter(pk=world.objects["ws_template"].pk).exists(),
+        {},
+    ),
+    "measures:workspace_measure_hide": workspace_post(
+        lambda world: _measure_state(world, "ws_measure", "is_hidden"), {"reason": "Spam"}
+    ),
+    "measures:workspace_measure_dismiss": workspace_post(
+        lambda world: _flag_statuses(world, measure=world.objects["ws_measure"]),
+        {"reason": "Kein Verstoß"},
+    ),
+    "measures:workspace_measure_restore": workspace_post(
+        lambda world: _measure_state(world, "ws_hidden_measure", "is_hidden"),
+        {"reason": "Doch in Ordnung"},
+    ),
+    "measures:workspace_comment_hide": workspace_post(
+        lambda world: _comment_hidden(world, "ws_comment"), {"reason": "Beleidigend"}
+    ),
+    "measures:workspace_comment_dismiss": workspace_post(
+        lambda world: _flag_statuses(world, comment=world.objects["ws_comment"]),
+        {"reason": "Kein Verstoß"},
+    ),
+    "measures:workspace_comment_restore": workspace_post(
+        lambda world: _comment_hidden(world, "ws_hidden_comment"), {"reason": "Doch in Ordnung"}
+    ),
+    "measures:workspace_block_author": workspace_post(
+        lambda world: User.objects.get(pk=world.objects["ws_author"].pk).is_active,
+        {"reason": "Wiederholt beleidigend"},
+    ),
+}
+
+_WORKSPACE_PK = {
+    "measures:workspace_measure": "ws_measure",
+    "measures:workspace_edit": "ws_measure",
+    "measures:workspace_status": "ws_measure",
+    "measures:workspace_answer": "ws_measure",
+    "measures:workspace_merge": "ws_measure",
+    "measures:workspace_answer_template_edit": "ws_template",
+    "measures:workspace_answer_template_delete": "ws_template",
+    "measures:workspace_measure_hide": "ws_measure",
+    "measures:workspace_measure_dismiss": "ws_measure",
+    "measures:workspace_measure_restore": "ws_hidden_measure",
+    "measures:workspace_comment_hide": "ws_comment",
+    "measures:workspace_comment_dismiss": "ws_comment",
+    "measures:workspace_comment_restore": "ws_hidden_comment",
+    "measures:workspace_block_author": "ws_author",
+}
+
+
+def populate_workspace(world, request):
+    """A flagged measure and a flagged comment by a participant, a merge target, hidden content
+    to restore, and an answer template: every workspace URL has something to act on."""
+    district = world.district
+    author = UserFactory(email="verfasserin@example.org")
+    reporter = UserFactory(email="meldend@example.org")
+    measure = MeasureFactory(district=district, title="Gemeldete Idee", author=author)
+    target = MeasureFactory(district=district, title="Ähnliche Idee")
+    comment = services.comment_add(measure=target, author=author, body="Scharfer Ton")
+    services.flag_add(user=reporter, measure=measure, reason="Werbung")
+    services.flag_add(user=reporter, comment=comment, reason="Beleidigend")
+    hidden_measure = MeasureFactory(district=district, title="Ausgeblendet", is_hidden=True)
+    hidden_comment = Comment.objects.create(
+        measure=target, author=author, body="Ausgeblendeter Kommentar", is_hidden=True
+    )
+    world.objects.update(
+        ws_author=author,
+        ws_measure=measure,
+        ws_target=target,
+        ws_comment=comment,
+        ws_hidden_measure=hidden_measure,
+        ws_hidden_comment=hidden_comment,
+        ws_template=AnswerTemplateFactory(district=district, title="Eingang"),
+    )
+
+
+def workspace_kwarg_value(name, endpoint, world):
+    if name == "pk" and endpoint.key in _WORKSPACE_PK:
+        return str(world.objects[_WORKSPACE_PK[endpoint.key]].pk)
+    return None
+
+
+EXPECTED.update(WORKSPACE_EXPECTED)
+POST.update(WORKSPACE_POST)
+
+
 def kwarg_value(name, endpoint, world):
-    return _evaluation_kwarg_value(name, endpoint, world)
+    value = _evaluation_kwarg_value(name, endpoint, world)
+    return value if value is not None else workspace_kwarg_value(name, endpoint, world)
 
 
 def populate(world, request):
     _evaluation_populate(world, request)
+    populate_workspace(world, request)
