@@ -8,7 +8,7 @@ nothing: their account is inactive, and the predicates check that as well.
 import rules
 from django.utils import timezone
 
-from strategy_portal.permissions import is_district_staff, is_site_admin
+from strategy_portal.permissions import is_district_staff, is_participation_open, is_site_admin
 
 from .models import Comment, Measure, Status
 
@@ -110,7 +110,9 @@ rules.add_perm("measures.view_measure", measure_is_visible | is_measure_author |
 rules.add_perm("measures.view_comment", comment_is_visible | is_comment_author | is_team)
 
 # Participants (object: the District).
-rules.add_perm("measures.propose_measure", is_participant)
+# Proposing, supporting and commenting: while the district is in its „Beteiligung“ phase (or has
+# no phases at all).
+rules.add_perm("measures.propose_measure", is_participant & is_participation_open)
 rules.add_perm("measures.flag", is_participant)
 
 # The author, until the first support or comment; the team always (object: the Measure).
@@ -126,12 +128,19 @@ rules.add_perm(
     ),
 )
 rules.add_perm("measures.withdraw_measure", is_participant & is_measure_author & measure_is_current)
-rules.add_perm("measures.support_measure", is_participant & measure_is_open)
-rules.add_perm("measures.comment_measure", is_participant & measure_is_open)
+rules.add_perm(
+    "measures.support_measure", is_participant & measure_is_open & is_participation_open
+)
+rules.add_perm(
+    "measures.comment_measure", is_participant & measure_is_open & is_participation_open
+)
 rules.add_perm("measures.follow_measure", is_participant & measure_is_visible)
 
 # Comments (object: the Comment).
-rules.add_perm("measures.reply_comment", is_participant & measure_is_open & comment_is_live)
+rules.add_perm(
+    "measures.reply_comment",
+    is_participant & measure_is_open & comment_is_live & is_participation_open,
+)
 rules.add_perm(
     "measures.change_comment",
     is_participant & is_comment_author & comment_is_live & comment_in_edit_window,
@@ -148,3 +157,5 @@ rules.add_perm("measures.block_author", is_team)
 rules.add_perm("measures.manage_answer_templates", is_team)
 # Lifting a block affects the whole site: site admins only.
 rules.add_perm("measures.unblock_author", is_site_admin)
+# The Steckbrief of a measure and its milestones (object: the Measure).
+rules.add_perm("measures.change_steckbrief", is_team)

@@ -13,7 +13,10 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from django.views.static import serve
 
-from . import views
+from measures.steckbrief_views import steckbrief_urlpatterns
+
+from . import views, workspace_strategy
+from .strategy import urls as strategy_urls
 
 # The admin's own login form has no rate limit; allauth's login (with its limits) serves it instead.
 admin.site.login = secure_admin_login(admin.site.login)
@@ -59,11 +62,17 @@ district_patterns = [
         views.invitation_withdraw,
         name="workspace_invitation_withdraw",
     ),
+    *workspace_strategy.urlpatterns,
 ]
 
 # One include per app, below the ground floor's district pages (a floor's address never hides
 # another's): path("massnahmen/", include("measures.urls")), path("workshops/", include(...)), …
-APP_DISTRICT_URLS: list = []
+APP_DISTRICT_URLS: list = [
+    # The roof: the public strategy pages and the statistics.
+    path("", include("strategy_portal.strategy.urls")),
+    # The Steckbrief of a measure, in the workspace.
+    path("", include((steckbrief_urlpatterns, "steckbrief"))),
+]
 
 urlpatterns = [
     path("", views.LandingView.as_view(), name="landing"),
@@ -97,6 +106,7 @@ urlpatterns = [
         name="site_easy_language",
     ),
     path("gebaerdensprache/", views.SignLanguagePageView.as_view(), name="site_sign_language"),
+    *strategy_urls.site_urlpatterns,
     # The apps' own addresses, including their parts below /<district>/, before the catch-all.
     path("", include("newsletters.urls")),
     path("<slug:district>/", include(district_patterns + APP_DISTRICT_URLS)),
