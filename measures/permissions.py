@@ -128,12 +128,8 @@ rules.add_perm(
     ),
 )
 rules.add_perm("measures.withdraw_measure", is_participant & is_measure_author & measure_is_current)
-rules.add_perm(
-    "measures.support_measure", is_participant & measure_is_open & is_participation_open
-)
-rules.add_perm(
-    "measures.comment_measure", is_participant & measure_is_open & is_participation_open
-)
+rules.add_perm("measures.support_measure", is_participant & measure_is_open & is_participation_open)
+rules.add_perm("measures.comment_measure", is_participant & measure_is_open & is_participation_open)
 rules.add_perm("measures.follow_measure", is_participant & measure_is_visible)
 
 # Comments (object: the Comment).

@@ -14,9 +14,11 @@ RESPONSES = _("Supports and comments")
 
 
 def _measures(district):
-    return Measure.objects.for_district(district).filter(
-        is_hidden=False, merged_into__isnull=True
-    ).exclude(status=Status.WITHDRAWN)
+    return (
+        Measure.objects.for_district(district)
+        .filter(is_hidden=False, merged_into__isnull=True)
+        .exclude(status=Status.WITHDRAWN)
+    )
 
 
 def _participants(district):
@@ -124,9 +126,7 @@ def supports_by_action_field(district):
 
 @register(key="comments-by-month", position=32)
 def comments_by_month(district):
-    comments = Comment.objects.filter(
-        measure__district=district, is_deleted=False, is_hidden=False
-    )
+    comments = Comment.objects.filter(measure__district=district, is_deleted=False, is_hidden=False)
     return Chart(
         title=_("Comments, by month"),
         section=RESPONSES,

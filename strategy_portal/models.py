@@ -920,9 +920,7 @@ class StrategyValue(TimeStampedModel):
         Strategy, verbose_name=_("strategy"), on_delete=models.CASCADE, related_name="values"
     )
     title = models.CharField(_("value"), max_length=200)
-    explanation = models.TextField(
-        _("explanation (Markdown)"), blank=True, validators=MEDIUM_TEXT
-    )
+    explanation = models.TextField(_("explanation (Markdown)"), blank=True, validators=MEDIUM_TEXT)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
     class Meta:
@@ -964,9 +962,7 @@ class Mission(DistrictOwned):
     )
     title = models.CharField(_("title"), max_length=200)
     slug = models.SlugField(_("address"), max_length=80)
-    description = models.TextField(
-        _("description (Markdown)"), blank=True, validators=MEDIUM_TEXT
-    )
+    description = models.TextField(_("description (Markdown)"), blank=True, validators=MEDIUM_TEXT)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
     class Meta:

@@ -78,7 +78,9 @@ def district_phase_state(user, district) -> tuple[bool, str | None]:
                 pass
     if district.pk not in cache:
         today = timezone.localdate()
-        phases = list(Phase.objects.filter(district_id=district.pk).values_list("kind", "start", "end"))
+        phases = list(
+            Phase.objects.filter(district_id=district.pk).values_list("kind", "start", "end")
+        )
         current = next((kind for kind, start, end in phases if start <= today <= end), None)
         cache[district.pk] = (bool(phases), current)
     return cache[district.pk]

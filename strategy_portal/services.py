@@ -282,7 +282,9 @@ def invitation_withdraw(*, invitation: Invitation) -> None:
 def _german_slug(text: str, max_length: int = 80) -> str:
     from django.utils.text import slugify
 
-    umlauts = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue", "ß": "ss"})
+    umlauts = str.maketrans(
+        {"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue", "ß": "ss"}
+    )
     return slugify(text.translate(umlauts))[:max_length].strip("-")
 
 

@@ -64,7 +64,9 @@ def charts_for(district) -> list[Chart]:
     """Every contribution's chart for `district`, in order."""
     app_modules("{app}.statistics")
     result = []
-    for key, (_position, fn) in sorted(_contributions.items(), key=lambda item: (item[1][0], item[0])):
+    for key, (_position, fn) in sorted(
+        _contributions.items(), key=lambda item: (item[1][0], item[0])
+    ):
         chart = fn(district)
         if chart is not None:
             result.append(chart if chart.key else _with_key(chart, key))

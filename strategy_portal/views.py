@@ -84,7 +84,9 @@ class DistrictHomeView(DistrictMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["action_fields"] = ActionField.objects.for_district(self.district)
-        context["home_sections"] = sections.sections_for("district_home", self.request, self.district)
+        context["home_sections"] = sections.sections_for(
+            "district_home", self.request, self.district
+        )
         return context
 
 
@@ -295,7 +297,9 @@ class WorkspaceView(DistrictPermissionMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         context["team"] = Membership.objects.for_district(self.district).select_related("user")
         context["action_fields"] = ActionField.objects.for_district(self.district)
-        context["home_sections"] = sections.sections_for("district_home", self.request, self.district)
+        context["home_sections"] = sections.sections_for(
+            "district_home", self.request, self.district
+        )
         return context
 
 

@@ -168,7 +168,9 @@ def action_fields(request, district):
         except ValidationError as error:
             _apply_errors(form, error)
         else:
-            messages.success(request, _("The action field „%(title)s“ has been added.") % {"title": field.title})
+            messages.success(
+                request, _("The action field „%(title)s“ has been added.") % {"title": field.title}
+            )
             return redirect("workspace_action_fields", district=district.slug)
     fields = ActionField.objects.for_district(district).prefetch_related("missions")
     return render(
@@ -213,7 +215,9 @@ def action_field_delete(request, district, pk):
         except services.ActionFieldInUse as error:
             messages.error(request, error.message)
             return redirect("workspace_action_field", district=district.slug, pk=field.pk)
-        messages.success(request, _("The action field „%(title)s“ has been deleted.") % {"title": field.title})
+        messages.success(
+            request, _("The action field „%(title)s“ has been deleted.") % {"title": field.title}
+        )
         return redirect("workspace_action_fields", district=district.slug)
     return render(
         request,
@@ -221,7 +225,7 @@ def action_field_delete(request, district, pk):
         {
             "district": district,
             "object": field,
-            "what": _("action field"),
+            "question": _("Delete this action field?"),
             "consequence": _("Its missions are deleted with it."),
             "back": ("workspace_action_field", field.pk),
         },
@@ -253,7 +257,9 @@ def mission_form(request, district, pk=None, action_field=None):
         except ValidationError as error:
             _apply_errors(form, error)
         else:
-            messages.success(request, _("The mission „%(title)s“ has been saved.") % {"title": mission.title})
+            messages.success(
+                request, _("The mission „%(title)s“ has been saved.") % {"title": mission.title}
+            )
             return redirect("workspace_action_field", district=district.slug, pk=target.pk)
     return render(
         request,
@@ -269,7 +275,9 @@ def mission_delete(request, district, pk):
     if request.method == "POST":
         field_pk = mission.action_field_id
         mission.delete()
-        messages.success(request, _("The mission „%(title)s“ has been deleted.") % {"title": mission.title})
+        messages.success(
+            request, _("The mission „%(title)s“ has been deleted.") % {"title": mission.title}
+        )
         return redirect("workspace_action_field", district=district.slug, pk=field_pk)
     return render(
         request,
@@ -277,7 +285,7 @@ def mission_delete(request, district, pk):
         {
             "district": district,
             "object": mission,
-            "what": _("mission"),
+            "question": _("Delete this mission?"),
             "consequence": _("Its measures stay, without a mission."),
             "back": ("workspace_mission", mission.pk),
         },
@@ -337,7 +345,7 @@ def phase_delete(request, district, pk):
         {
             "district": district,
             "object": phase,
-            "what": _("phase"),
+            "question": _("Delete this phase?"),
             "consequence": "",
             "back": ("workspace_phase", phase.pk),
         },
@@ -346,9 +354,7 @@ def phase_delete(request, district, pk):
 
 urlpatterns = [
     path("verwaltung/strategie/", strategy_edit, name="workspace_strategy"),
-    path(
-        "verwaltung/strategie/handlungsfelder/", action_fields, name="workspace_action_fields"
-    ),
+    path("verwaltung/strategie/handlungsfelder/", action_fields, name="workspace_action_fields"),
     path(
         "verwaltung/strategie/handlungsfelder/<int:pk>/",
         action_field_edit,

@@ -70,7 +70,12 @@ def grouped_by_tier(measures) -> list[dict]:
         .order_by("tier_order", "rank")
     )
     groups = {
-        tier: {"tier": tier or "none", "label": TIER_LABELS[tier], "total": counts[tier], "measures": []}
+        tier: {
+            "tier": tier or "none",
+            "label": TIER_LABELS[tier],
+            "total": counts[tier],
+            "measures": [],
+        }
         for tier in TIER_ORDER
         if counts.get(tier)
     }
@@ -185,9 +190,7 @@ def statistics(request, district):
 
 def implemented_measures():
     return (
-        Measure.objects.filter(
-            status=Status.IMPLEMENTED, is_hidden=False, district__is_active=True
-        )
+        Measure.objects.filter(status=Status.IMPLEMENTED, is_hidden=False, district__is_active=True)
         .select_related("district", "action_field", "steckbrief")
         .order_by("-modified", "-pk")
     )
@@ -212,4 +215,3 @@ def landing_teaser(request, district):
     """The newest good examples, for the landing page (a section, see `sections`)."""
     measures = list(implemented_measures()[:3])
     return {"measures": measures} if measures else None
-
