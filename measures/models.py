@@ -13,13 +13,13 @@ Seams for later features:
 """
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.contrib.postgres.search import (
     SearchHeadline,
     SearchQuery,
     SearchRank,
     SearchVectorField,
 )
+from django.core.exceptions import ValidationError
 from django.db import connection, models
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone

@@ -72,10 +72,7 @@ def district_phase_state(user, district) -> tuple[bool, str | None]:
     if cache is None:
         cache = {}
         if user is not None:
-            try:
-                user._district_phases = cache
-            except AttributeError:  # pragma: no cover (an object that takes no attributes)
-                pass
+            user._district_phases = cache
     if district.pk not in cache:
         today = timezone.localdate()
         phases = list(

@@ -304,10 +304,9 @@ def _phase_from_form(request, district, form, phase=None):
 @district_view(PERMISSION)
 def phases(request, district):
     form = PhaseForm(request.POST or None, district=district)
-    if request.method == "POST" and form.is_valid():
-        if _phase_from_form(request, district, form):
-            messages.success(request, _("The phase has been added."))
-            return redirect("workspace_phases", district=district.slug)
+    if request.method == "POST" and form.is_valid() and _phase_from_form(request, district, form):
+        messages.success(request, _("The phase has been added."))
+        return redirect("workspace_phases", district=district.slug)
     return render(
         request,
         "strategy_portal/workspace/phases.html",
@@ -320,10 +319,13 @@ def phases(request, district):
 def phase_edit(request, district, pk):
     phase = get_object_or_404(Phase.objects.for_district(district), pk=pk)
     form = PhaseForm(request.POST or None, instance=phase, district=district)
-    if request.method == "POST" and form.is_valid():
-        if _phase_from_form(request, district, form, phase=phase):
-            messages.success(request, _("The phase has been saved."))
-            return redirect("workspace_phases", district=district.slug)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _phase_from_form(request, district, form, phase=phase)
+    ):
+        messages.success(request, _("The phase has been saved."))
+        return redirect("workspace_phases", district=district.slug)
     return render(
         request,
         "strategy_portal/workspace/phase.html",

@@ -8,14 +8,14 @@ from strategy_portal import services
 from strategy_portal.models import (
     ActionField,
     District,
-    Mission,
-    Phase,
-    Strategy,
     Invitation,
     Membership,
+    Mission,
     OutgoingEmail,
+    Phase,
     Role,
     SiteProfile,
+    Strategy,
     User,
 )
 
