@@ -160,7 +160,7 @@ def populate(world, request):
 def _populate_strategy(world):
     """An action field with a mission and an implemented measure, a strategy and a running
     participation phase (no measure in the second action field, so that it can be deleted)."""
-    from measures.models import Measure
+    from measures.models import Measure, Steckbrief
 
     from ..factories import ActionFieldFactory, MeasureFactory
 
@@ -183,6 +183,11 @@ def _populate_strategy(world):
         end=date(2099, 12, 31),
     )
     Measure.objects.filter(pk=measure.pk).update(status="implemented")
+    steckbrief = Steckbrief.objects.create(measure=measure, responsible_body="WRM")
+    world.admin_objects[Steckbrief] = steckbrief
+    world.admin_objects[Strategy] = Strategy.objects.for_district(district).current().get()
+    world.admin_objects[Mission] = mission
+    world.admin_objects[Phase] = phase
     world.objects.update(
         action_field=field, empty_action_field=empty, mission=mission, measure=measure, phase=phase
     )
