@@ -396,11 +396,13 @@ def app_demo_loaders():
 
     workshops_loader.__module__ = "workshops.demo"
     measures_loader.__module__ = "measures.demo"
+    demo.loaders()  # import the apps' demo modules now, so that only the two below remain
+    registered = list(demo._loaders)
+    demo._loaders.clear()
     demo.register(workshops_loader)
     demo.register(measures_loader)
     yield calls
-    demo._loaders.remove(workshops_loader)
-    demo._loaders.remove(measures_loader)
+    demo._loaders[:] = registered
 
 
 def test_load_demo_runs_every_apps_loader_after_the_ground_floor_in_floor_order(

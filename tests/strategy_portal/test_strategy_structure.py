@@ -275,3 +275,33 @@ def test_a_failing_receiver_leaves_the_phase_to_be_announced_again(district):
 
     assert Phase.objects.get().opened_signal_sent_at is None
     assert services.phases_open_due() == 1
+
+
+def test_demo_builds_the_meissen_strategy_and_phases(db):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from measures.models import Measure
+
+    call_command("load_demo", "--quiet-logins", stdout=StringIO())
+    call_command("load_demo", "--quiet-logins", stdout=StringIO())  # idempotent
+
+    meissen = Strategy.objects.get(district__slug="landkreis-meissen", is_current=True)
+    assert meissen.values.count() == 4 and meissen.goals.count() == 4
+    assert set(
+        Mission.objects.filter(district__slug="landkreis-meissen").values_list("title", flat=True)
+    ) == {
+        "Coworking etablieren",
+        "Kompetenzaufbau",
+        "Tourismus digitalisieren",
+        "Innovationsförderung",
+    }
+    from strategy_portal.models import current_phase
+
+    assert current_phase(meissen.district).kind == "participation"
+    werra = Strategy.objects.get(district__slug="werra-meissner-kreis").district
+    assert current_phase(werra).kind == "implementation"
+    lab = Measure.objects.get(district=werra, title="Werra-Meißner-Lab")
+    assert lab.status == "implemented" and lab.steckbrief.progress == 100
+    assert Measure.objects.filter(district=werra, title="Werra-Meißner-Lab").count() == 1
