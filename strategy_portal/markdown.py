@@ -22,7 +22,7 @@ from markdown_it import MarkdownIt
 logger = logging.getLogger(__name__)
 
 # Part of every cache key: raise it whenever a change below turns the same source into other HTML.
-RENDERER_VERSION = 2
+RENDERER_VERSION = 1
 CACHE_TIMEOUT = 60 * 60 * 24 * 7  # content-addressed: an entry is never wrong, only unused
 
 ALLOWED_TAGS = {
@@ -69,13 +69,7 @@ def _align_cells(html: str) -> str:
     return _CELL_ALIGN.sub(r'<\1 align="\2">', html)
 
 
-# The gender star (Bürger*innen, Expert*in) is not emphasis: two of them in a paragraph would
-# otherwise set the words between them in italics.
-_GENDER_STAR = re.compile(r"(?<=[^\W\d_])\*(?=(?:in|innen)\b)")
-
-
 def _render(text: str) -> str:
-    text = _GENDER_STAR.sub(r"\\*", text)
     html = _align_cells(_demote_headings(_renderer.render(text)))
     return nh3.clean(
         html,
