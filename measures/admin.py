@@ -13,10 +13,12 @@ from .models import (
     Flag,
     Measure,
     MeasureMerge,
+    Milestone,
     ModerationAction,
     NotificationEvent,
     NotificationSettings,
     StatusChange,
+    Steckbrief,
     Support,
     UserBlock,
 )
@@ -159,3 +161,19 @@ class UserBlockAdmin(admin.ModelAdmin):
             ngettext("%d person unblocked.", "%d people unblocked.", count) % count,
             messages.SUCCESS,
         )
+
+
+class MilestoneInline(admin.TabularInline):
+    model = Milestone
+    extra = 0
+
+
+@admin.register(Steckbrief)
+class SteckbriefAdmin(admin.ModelAdmin):
+    """Edited by the district's team on the Steckbrief page, where the status follows the
+    milestones; here only for the record."""
+
+    list_display = ["measure", "responsible_body", "start", "end"]
+    list_select_related = ["measure"]
+    raw_id_fields = ["measure"]
+    inlines = [MilestoneInline]

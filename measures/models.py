@@ -19,6 +19,7 @@ from django.contrib.postgres.search import (
     SearchRank,
     SearchVectorField,
 )
+from django.core.exceptions import ValidationError
 from django.db import connection, models
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
@@ -265,6 +266,14 @@ class Measure(DistrictOwned):
         on_delete=models.PROTECT,
         related_name="measures",
     )
+    mission = models.ForeignKey(
+        "strategy_portal.Mission",
+        verbose_name=_("mission"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="measures",
+    )
     tags = TaggableManager(verbose_name=_("tags"), through=TaggedMeasure, blank=True)
     origin = models.CharField(
         _("origin"), max_length=20, choices=Origin.choices, default=Origin.ONLINE
@@ -375,6 +384,21 @@ class Measure(DistrictOwned):
 
     def __str__(self):
         return self.title
+
+    def clean(self):
+        super().clean()
+        if self.mission_id is not None:
+            mission = self.mission
+            if self.district_id is not None and mission.district_id != self.district_id:
+                raise ValidationError(
+                    {"mission": _("Please choose a mission of this district.")},
+                    code="other_district",
+                )
+            if self.action_field_id is not None and mission.action_field_id != self.action_field_id:
+                raise ValidationError(
+                    {"mission": _("Please choose a mission of the measure's action field.")},
+                    code="other_action_field",
+                )
 
     def save(self, *args, **kwargs):
         if not self.slug:
@@ -1049,3 +1073,104 @@ class TierThresholds(DistrictOwned):
         if score >= self.premium_min:
             return Tier.PREMIUM
         return Tier.FURTHER
+
+
+# --- Steckbrief: implementation tracking ----------------------------------------------------------
+
+
+class SteckbriefQuerySet(models.QuerySet):
+    def with_progress(self):
+        """`milestone_count` and `milestones_done` from one aggregate, for lists."""
+        return self.annotate(
+            milestone_count=models.Count("milestones", distinct=True),
+            milestones_done=models.Count(
+                "milestones", filter=Q(milestones__is_done=True), distinct=True
+            ),
+        )
+
+
+class Steckbrief(TimeStampedModel):
+    """The project profile of a measure on its way to implementation."""
+
+    measure = models.OneToOneField(
+        Measure, verbose_name=_("measure"), on_delete=models.CASCADE, related_name="steckbrief"
+    )
+    responsible_body = models.CharField(
+        _("responsible body"),
+        max_length=300,
+        blank=True,
+        help_text=_("Who leads the implementation, e.g. the economic-development office."),
+    )
+    partners = models.TextField(
+        _("partners (Markdown)"), blank=True, validators=[MaxTextLengthValidator(5_000)]
+    )
+    budget_estimate = models.CharField(
+        _("budget estimate"), max_length=200, blank=True, help_text=_("E.g. „ca. 40.000 € p. a.“")
+    )
+    funding_programme = models.CharField(_("funding programme"), max_length=300, blank=True)
+    start = models.DateField(_("start"), null=True, blank=True)
+    end = models.DateField(_("end"), null=True, blank=True)
+    indicators = models.TextField(
+        _("indicators (Markdown)"),
+        blank=True,
+        validators=[MaxTextLengthValidator(5_000)],
+        help_text=_("How success is measured, e.g. users per month."),
+    )
+
+    objects = SteckbriefQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("Steckbrief")
+        verbose_name_plural = _("Steckbriefe")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(start__isnull=True) | Q(end__isnull=True) | Q(end__gte=F("start")),
+                name="steckbrief_end_not_before_start",
+            )
+        ]
+
+    def __str__(self):
+        return str(self.measure)
+
+    def clean(self):
+        super().clean()
+        if self.start and self.end and self.end < self.start:
+            raise ValidationError(
+                {"end": _("The end cannot be before the start.")}, code="reversed"
+            )
+
+    @property
+    def progress(self) -> int:
+        """Per cent of milestones done (0 without milestones). Uses the annotation of
+        `with_progress()` when present, else the (prefetched) milestones."""
+        total = getattr(self, "milestone_count", None)
+        if total is None:
+            milestones = list(self.milestones.all())
+            total, done = len(milestones), sum(m.is_done for m in milestones)
+        else:
+            done = self.milestones_done
+        return round(100 * done / total) if total else 0
+
+
+class Milestone(TimeStampedModel):
+    """A step of a Steckbrief; when all are done the measure counts as implemented."""
+
+    steckbrief = models.ForeignKey(
+        Steckbrief,
+        verbose_name=_("Steckbrief"),
+        on_delete=models.CASCADE,
+        related_name="milestones",
+    )
+    title = models.CharField(_("milestone"), max_length=300)
+    due_date = models.DateField(_("due"), null=True, blank=True)
+    is_done = models.BooleanField(_("done"), default=False)
+    done_on = models.DateField(_("done on"), null=True, blank=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("milestone")
+        verbose_name_plural = _("milestones")
+        ordering = ["steckbrief", "position", "pk"]
+
+    def __str__(self):
+        return self.title

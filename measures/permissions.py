@@ -8,7 +8,13 @@ nothing: their account is inactive, and the predicates check that as well.
 import rules
 from django.utils import timezone
 
-from strategy_portal.permissions import is_district_admin, is_district_staff, is_site_admin
+from strategy_portal.permissions import (
+    is_district_admin,
+    is_district_staff,
+    is_evaluation_open,
+    is_participation_open,
+    is_site_admin,
+)
 
 from .models import Comment, Measure, Status
 
@@ -110,7 +116,9 @@ rules.add_perm("measures.view_measure", measure_is_visible | is_measure_author |
 rules.add_perm("measures.view_comment", comment_is_visible | is_comment_author | is_team)
 
 # Participants (object: the District).
-rules.add_perm("measures.propose_measure", is_participant)
+# Proposing, supporting and commenting: while the district is in its „Beteiligung“ phase (or has
+# no phases at all).
+rules.add_perm("measures.propose_measure", is_participant & is_participation_open)
 rules.add_perm("measures.flag", is_participant)
 
 # The author, until the first support or comment; the team always (object: the Measure).
@@ -126,12 +134,15 @@ rules.add_perm(
     ),
 )
 rules.add_perm("measures.withdraw_measure", is_participant & is_measure_author & measure_is_current)
-rules.add_perm("measures.support_measure", is_participant & measure_is_open)
-rules.add_perm("measures.comment_measure", is_participant & measure_is_open)
+rules.add_perm("measures.support_measure", is_participant & measure_is_open & is_participation_open)
+rules.add_perm("measures.comment_measure", is_participant & measure_is_open & is_participation_open)
 rules.add_perm("measures.follow_measure", is_participant & measure_is_visible)
 
 # Comments (object: the Comment).
-rules.add_perm("measures.reply_comment", is_participant & measure_is_open & comment_is_live)
+rules.add_perm(
+    "measures.reply_comment",
+    is_participant & measure_is_open & comment_is_live & is_participation_open,
+)
 rules.add_perm(
     "measures.change_comment",
     is_participant & is_comment_author & comment_is_live & comment_in_edit_window,
@@ -153,15 +164,6 @@ rules.add_perm("measures.unblock_author", is_site_admin)
 # --- Evaluation -----------------------------------------------------------------------------------
 
 
-@rules.predicate
-def is_evaluation_open(user, measure) -> bool:
-    """Seam for the process phases: scoring is allowed only while the district is in its
-    „Bewertung“ phase. The phases (`strategy_portal` models) are wired in here once they land,
-    e.g. `current_phase(measure.district) == PhaseKind.EVALUATION`; until then evaluation is
-    always open. Object: the Measure (or the District)."""
-    return True
-
-
 is_district_admin_here = is_participant & (is_district_admin | is_site_admin)
 
 # The ranking and the scoring pages: the district's facilitators and admins (object: District).
@@ -171,3 +173,6 @@ rules.add_perm("measures.score_measure", is_team & measure_is_current & is_evalu
 # Criteria, weights, thresholds (object: District) and tier overrides (object: Measure).
 rules.add_perm("measures.manage_criteria", is_district_admin_here)
 rules.add_perm("measures.override_tier", is_district_admin_here)
+
+# The Steckbrief of a measure and its milestones (object: the Measure).
+rules.add_perm("measures.change_steckbrief", is_team)

@@ -1144,3 +1144,86 @@ def digests_send_due(*, day: date | None = None) -> int:
         if digest_send(user=user, day=day) is not None:
             sent += 1
     return sent
+
+
+# --- Steckbrief and milestones --------------------------------------------------------------------
+
+STECKBRIEF_FIELDS = (
+    "responsible_body",
+    "partners",
+    "budget_estimate",
+    "funding_programme",
+    "start",
+    "end",
+    "indicators",
+)
+
+
+@transaction.atomic
+def steckbrief_save(*, measure: Measure, user, fields: dict, milestones: Iterable[dict]):
+    """Save the Steckbrief of `measure` and replace its milestones by `milestones` (dicts with
+    `title`, `due_date`, `is_done`, `done_on`; in this order). The status follows the progress
+    (`steckbrief_status_follow`). Returns the Steckbrief."""
+    from .models import Milestone, Steckbrief
+
+    _require(user, "measures.change_steckbrief", measure)
+    steckbrief = Steckbrief.objects.filter(measure=measure).first() or Steckbrief(measure=measure)
+    for name in STECKBRIEF_FIELDS:
+        if name in fields:
+            value = fields[name]
+            setattr(steckbrief, name, value.strip() if isinstance(value, str) else value)
+    steckbrief.full_clean(exclude=["measure"], validate_unique=False)
+    steckbrief.save()
+    steckbrief.milestones.all().delete()
+    today = timezone.localdate()
+    rows = []
+    for position, item in enumerate(m for m in milestones if (m.get("title") or "").strip()):
+        done = bool(item.get("is_done"))
+        rows.append(
+            Milestone(
+                steckbrief=steckbrief,
+                title=item["title"].strip(),
+                due_date=item.get("due_date"),
+                is_done=done,
+                done_on=(item.get("done_on") or today) if done else None,
+                position=position,
+            )
+        )
+    for row in rows:
+        row.full_clean(exclude=["steckbrief"])
+    Milestone.objects.bulk_create(rows)
+    steckbrief_status_follow(measure=measure, user=user)
+    return steckbrief
+
+
+def steckbrief_status_follow(*, measure: Measure, user) -> StatusChange | None:
+    """Let the status follow the milestones: the first one done → „in implementation“, all done
+    → „implemented“, each with a public reason. Returns the change, or None if none was due."""
+    from .models import Milestone
+
+    measure = Measure.objects.select_for_update().get(pk=measure.pk)
+    milestones = list(
+        Milestone.objects.filter(steckbrief__measure=measure).values_list("is_done", "title")
+    )
+    done = [title for is_done, title in milestones if is_done]
+    if not done or measure.status in (Status.WITHDRAWN, Status.NOT_PURSUED):
+        return None
+    if measure.merged_into_id is not None:
+        return None
+    if len(done) == len(milestones):
+        if measure.status == Status.IMPLEMENTED:
+            return None
+        return status_change(
+            measure=measure,
+            user=user,
+            status=Status.IMPLEMENTED,
+            reason=_("All milestones of the Steckbrief have been reached."),
+        )
+    if measure.status in (Status.IN_IMPLEMENTATION, Status.IMPLEMENTED):
+        return None
+    return status_change(
+        measure=measure,
+        user=user,
+        status=Status.IN_IMPLEMENTATION,
+        reason=_("The first milestone has been reached: „%(title)s“.") % {"title": done[0]},
+    )

@@ -2,8 +2,9 @@
 public pages under `massnahmen/`, the facilitators' pages under `verwaltung/`."""
 
 from .evaluation_views import evaluation_urlpatterns
+from .steckbrief_views import steckbrief_urlpatterns
 from .workspace_views import workspace_urlpatterns
 
 app_name = "measures"
 
-urlpatterns = [*workspace_urlpatterns, *evaluation_urlpatterns]
+urlpatterns = [*workspace_urlpatterns, *evaluation_urlpatterns, *steckbrief_urlpatterns]

@@ -17,9 +17,14 @@ from .models import (
     District,
     Invitation,
     Membership,
+    Mission,
     OutgoingEmail,
+    Phase,
+    ProjectGoal,
     Role,
     SiteProfile,
+    Strategy,
+    StrategyValue,
     User,
 )
 from .uploads import ReplacedFilesCleanupMixin
@@ -271,3 +276,37 @@ class OutgoingEmailAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+# --- The strategy's structure and the phases (district admins edit them in the workspace) ---------
+
+
+class StrategyValueInline(admin.TabularInline):
+    model = StrategyValue
+    extra = 0
+
+
+class ProjectGoalInline(admin.TabularInline):
+    model = ProjectGoal
+    extra = 0
+
+
+@admin.register(Strategy)
+class StrategyAdmin(admin.ModelAdmin):
+    list_display = ["title", "district", "version", "as_of", "is_current"]
+    list_filter = ["district", "is_current"]
+    inlines = [StrategyValueInline, ProjectGoalInline]
+
+
+@admin.register(Mission)
+class MissionAdmin(admin.ModelAdmin):
+    list_display = ["title", "action_field", "district", "position"]
+    list_filter = ["district"]
+    list_select_related = ["action_field", "district"]
+
+
+@admin.register(Phase)
+class PhaseAdmin(admin.ModelAdmin):
+    list_display = ["kind", "district", "start", "end", "opened_signal_sent_at"]
+    list_filter = ["district", "kind"]
+    readonly_fields = ["opened_signal_sent_at"]

@@ -309,3 +309,255 @@ def load_all(*, site_domain: str = "127.0.0.1:8000") -> list[tuple[str, dict[str
     for loader in loaders():
         results.append((_app_label_of(loader), loader()))
     return results
+
+
+# --- The strategies and process timelines of the demo districts -----------------------------------
+
+STRATEGIES = {
+    "landkreis-meissen": {
+        "title": "Digitalisierungsstrategie der Wirtschaftsförderung",
+        "subtitle": "Digitallabor Wirtschaftsförderung im Landkreis Meißen",
+        "version": "Entwurf 1",
+        "as_of": (2023, 6, 13),
+        "preamble": (
+            "Der Landkreis Meißen erarbeitet gemeinsam mit der Wirtschaftsförderung Region "
+            "Meißen (WRM), Unternehmen, Institutionen und Bürger*innen eine Strategie für die "
+            "digitale Wirtschaftsförderung. Grundlage sind der Expert*innenworkshop vom "
+            "13. Juni 2023 in Großenhain, der Bürgerdialog und die Expert*innen-Umfrage.\n\n"
+            "Die Strategie folgt den Ebenen **Vision → Werte → Projektziele → Handlungsfelder "
+            "und Querschnittsthemen → Missionen → Maßnahmen**. Jede Maßnahme ist einer Mission "
+            "ihres Handlungsfeldes zugeordnet."
+        ),
+        "vision": (
+            "**Wie sieht die Wirtschaft im Landkreis Meißen im Jahr 2035 aus?**\n\n"
+            "- **Neue Arbeitsformen / Arbeit 4.0:** Wer hier lebt, kann hier arbeiten – im "
+            "Coworking-Space im Ort, im Homeoffice oder im Betrieb.\n"
+            "- **Attraktivität für Tourismus und Bevölkerung:** Gäste und Einwohner*innen finden "
+            "alle Angebote des Landkreises auf einen Blick und buchen sie digital.\n"
+            "- **Kompetenzaufbau in der Erwerbsbevölkerung:** Wissen wird zwischen Generationen "
+            "weitergegeben; lebenslanges Lernen ist selbstverständlich.\n"
+            "- **Innovationsförderung bei Unternehmen:** Der Landkreis ist digitaler Vorreiter "
+            "und bildet seine IT-Fachkräfte selbst aus."
+        ),
+        "values": [
+            ("Nachhaltigkeit", "Digitale Lösungen schonen Ressourcen und vermeiden Wege."),
+            (
+                "Wissen teilen",
+                "Erfahrung bleibt im Landkreis: Ältere und Jüngere lernen voneinander.",
+            ),
+            (
+                "Solidarität und Wertschätzung",
+                "Niemand wird zurückgelassen; Angebote sind sozialverträglich.",
+            ),
+            ("Offenheit", "Daten und Ergebnisse werden offen geteilt, wo es möglich ist."),
+        ],
+        "goals": [
+            (
+                "Neue Arbeitsformen im ländlichen Raum etablieren",
+                "Coworking und Homeoffice machen Pendeln seltener und Orte lebendiger.",
+            ),
+            (
+                "Fachkräfte sichern und digital qualifizieren",
+                "Wissenstransfer, Ausbildung und Weiterbildung halten Fachwissen in der Region.",
+            ),
+            (
+                "Touristische Angebote digital vernetzen",
+                "Ein Portal und eine digitale Gästekarte bündeln die Angebote.",
+            ),
+            (
+                "Innovation in Unternehmen fördern",
+                "Eine Stabsstelle Smart Region und eine Kreis-IT-Schule geben Impulse.",
+            ),
+        ],
+        "missions": [
+            (
+                "Neue Arbeitsformen / Arbeit 4.0",
+                "Coworking etablieren",
+                "Pilotierung von Coworking-Einrichtungen im Landkreis: abhängig von "
+                "Fördermöglichkeiten und im Einklang mit der Coworking-Studie bringt der "
+                "Landkreis Angebote gemeinsam mit interessierten Gemeinden auf den Weg.",
+            ),
+            (
+                "Kompetenzaufbau in der Erwerbsbevölkerung",
+                "Kompetenzaufbau",
+                "Aufbau einer Infrastruktur zum Wissenstransfer, die Unternehmen und "
+                "Institutionen nutzen können, um ihr Fachwissen zu sichern – etwa als "
+                "Videotutorial.",
+            ),
+            (
+                "Attraktivität für Tourismus und Bevölkerung",
+                "Tourismus digitalisieren",
+                "Vorhandene touristische Angebote und Einrichtungen im Landkreis werden digital "
+                "vernetzt.",
+            ),
+            (
+                "Innovationsförderung bei Unternehmen",
+                "Innovationsförderung",
+                "Aufbau einer Kreis-IT-Schule zur Erhöhung der IT-Kompetenz in der Region, "
+                "flankiert von einer Stabsstelle „Smart Region“.",
+            ),
+        ],
+        # (kind, first day, last day) as days from the day the demo is loaded, so that the
+        # participation phase is running in a freshly loaded demo.
+        "phases": [
+            ("information", -150, -91, "Auftakt, Dokumentenanalyse und Expert*innenworkshop."),
+            (
+                "participation",
+                -90,
+                90,
+                "Bürgerdialog und Expert*innen-Umfrage: Schlagen Sie Maßnahmen vor, unterstützen "
+                "und kommentieren Sie die Vorschläge anderer.",
+            ),
+            ("evaluation", 91, 150, "Die Maßnahmen werden anhand der Kriterien bewertet."),
+            ("adoption", 151, 210, "Der Kreistag berät und beschließt die Strategie."),
+            ("implementation", 211, 1300, "Die priorisierten Maßnahmen werden umgesetzt."),
+        ],
+    },
+    "werra-meissner-kreis": {
+        "title": "Digitalisierungsplan für den Werra-Meißner-Kreis",
+        "subtitle": "Schritt halten mit dem Megatrend unserer Zeit",
+        "version": "1.0",
+        "as_of": (2022, 1, 15),
+        "preamble": (
+            "Die Digitalisierung schreibt alles um: wie wir leben, kommunizieren und arbeiten. "
+            "Seit Ende 2019 arbeitet der Werra-Meißner-Kreis unter Federführung der "
+            "Wirtschaftsförderung mit Bürger*innen, Expert*innen und Institutionen an einer "
+            "passgenauen Digitalisierungsstrategie.\n\n"
+            "Eine Online-Befragung von rund 1.000 Unternehmen, Expert*innengespräche, "
+            "themenbezogene Online-Workshops und eine Fokusgruppe mit Schüler*innen, "
+            "Auszubildenden und Studierenden haben Ideen geliefert. Sie wurden anhand von "
+            "Bewertungskriterien in drei Prioritätsstufen eingeordnet: Premium+, Premium und "
+            "weitere Projektideen."
+        ),
+        "vision": (
+            "Daseinsvorsorge wird im Werra-Meißner-Kreis nicht nur groß, sondern auch digital "
+            "geschrieben. Mit dem abgeschlossenen Breitbandausbau ist die Infrastruktur "
+            "geschaffen; jetzt bringen neue digitale Dienste – vom On-Demand-Bus bis zur "
+            "Telemedizin – die Region voran."
+        ),
+        "values": [
+            ("Nutzer*innenorientierung", "Projekte gehen von den Bedürfnissen der Menschen aus."),
+            ("Digitale Teilhabe", "Alle Alters- und Anwendergruppen können mitmachen."),
+            ("Nachhaltigkeit", "Was wir aufbauen, soll bleiben und sich tragen."),
+        ],
+        "goals": [
+            (
+                "Eine Heimat für die Digitalisierungsstrategie",
+                "Das Werra-Meißner-Lab koordiniert die Strategie und lädt zum Mitmachen ein.",
+            ),
+            (
+                "Versorgung auf dem Land sichern",
+                "Mobilität und Gesundheitsversorgung werden durch digitale Dienste leichter.",
+            ),
+            (
+                "Innovationen vorantreiben",
+                "Unternehmen werden bei der digitalen Transformation unterstützt.",
+            ),
+        ],
+        "missions": [
+            (
+                "Digitale Teilhabe und Bildung",
+                "Werra-Meißner-Lab aufbauen",
+                "Virtuelle und physische Räume, in denen alle die Digitalisierung erleben und "
+                "erlernen.",
+            ),
+            (
+                "Mobilität und On-Demand-Verkehr",
+                "Mobilität auf Abruf",
+                "On-Demand-Angebote ergänzen Bus und Bahn.",
+            ),
+            (
+                "Gesundheitsversorgung und Telemedizin",
+                "Telemedizin ausbauen",
+                "Der Zugang zu ärztlicher Versorgung wird einfacher.",
+            ),
+            (
+                "Wirtschaft und Innovation",
+                "Innovationen vorantreiben",
+                "Beratung und Förderung für Unternehmen im Wandel der Arbeitswelt.",
+            ),
+        ],
+        "phases": [
+            ("information", "2019-11-01", "2020-02-29", "Auftakt und Befragungen."),
+            (
+                "participation",
+                "2020-03-01",
+                "2021-06-30",
+                "Online-Workshops, Expert*innengespräche und Fokusgruppe.",
+            ),
+            ("evaluation", "2021-07-01", "2021-10-31", "Bewertung und Priorisierung."),
+            ("adoption", "2021-11-01", "2021-12-31", "Beschluss des Digitalisierungsplans."),
+            (
+                "implementation",
+                "2022-01-01",
+                "2027-12-31",
+                "Die Projekte werden unter der Dachmarke „Werra-meissner.DIGITAL“ umgesetzt.",
+            ),
+        ],
+    },
+}
+
+
+def _demo_date(value):
+    from datetime import date, timedelta
+
+    from django.utils import timezone
+
+    if isinstance(value, int):
+        return timezone.localdate() + timedelta(days=value)
+    return date.fromisoformat(value)
+
+
+@register
+def load_strategies() -> dict[str, int]:
+    """Strategies, missions and phases of the demo districts (idempotent: a district's current
+    strategy, missions by their address and phases by their kind are left as they are)."""
+    from datetime import date
+
+    from . import services
+    from .models import Mission, Phase, Strategy
+
+    created = {"strategies": 0, "missions": 0, "phases": 0}
+    for slug, data in STRATEGIES.items():
+        district = District.objects.filter(slug=slug).first()
+        if district is None:
+            continue
+        if not Strategy.objects.for_district(district).current().exists():
+            services.strategy_save(
+                district=district,
+                fields={
+                    "title": data["title"],
+                    "subtitle": data["subtitle"],
+                    "version": data["version"],
+                    "as_of": date(*data["as_of"]),
+                    "preamble": data["preamble"],
+                    "vision": data["vision"],
+                },
+                values=[{"title": t, "explanation": e} for t, e in data["values"]],
+                goals=[{"title": t, "text": e} for t, e in data["goals"]],
+            )
+            created["strategies"] += 1
+        fields = {f.title: f for f in ActionField.objects.for_district(district)}
+        for position, (field_title, title, description) in enumerate(data["missions"]):
+            field = fields.get(field_title)
+            if field is None or Mission.objects.filter(action_field=field, title=title).exists():
+                continue
+            services.mission_save(
+                district=district,
+                action_field=field,
+                title=title,
+                description=description,
+                position=position,
+            )
+            created["missions"] += 1
+        for kind, start, end, description in data["phases"]:
+            if Phase.objects.for_district(district).filter(kind=kind).exists():
+                continue
+            start, end = _demo_date(start), _demo_date(end)
+            if Phase.objects.for_district(district).overlapping(start, end).exists():
+                continue
+            services.phase_save(
+                district=district, kind=kind, start=start, end=end, description=description
+            )
+            created["phases"] += 1
+    return created

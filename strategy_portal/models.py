@@ -543,7 +543,22 @@ class ActionField(DistrictOwned):
 
     title = models.CharField(_("title"), max_length=200)
     slug = models.SlugField(_("address"), max_length=80)
-    summary = models.TextField(_("summary"), blank=True, validators=MEDIUM_TEXT)
+    summary = models.TextField(
+        _("description (Markdown)"),
+        blank=True,
+        validators=MEDIUM_TEXT,
+        help_text=_("What the action field is about; shown on the strategy pages."),
+    )
+    colour = models.CharField(
+        _("colour"),
+        max_length=7,
+        blank=True,
+        validators=[validate_theme_colour],
+        help_text=_(
+            "Hex code, e.g. #1b4f8a; marks the action field on the strategy pages. It must be "
+            "dark enough for white text (contrast 4.5:1). Empty: the district's theme colour."
+        ),
+    )
     is_cross_cutting = models.BooleanField(_("cross-cutting theme"), default=False)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
@@ -851,3 +866,216 @@ class GeneratedDocument(DistrictOwned):
     @property
     def is_done(self) -> bool:
         return self.status == DocumentStatus.DONE and bool(self.file)
+
+
+# --- The strategy's structure ---------------------------------------------------------------------
+# Vision → Werte → Projektziele → Handlungsfelder / Querschnittsthemen → Missionen → Maßnahmen.
+
+
+class StrategyQuerySet(DistrictOwnedQuerySet):
+    def current(self):
+        return self.filter(is_current=True)
+
+
+class Strategy(DistrictOwned):
+    """A district's Digitalstrategie. One is current; earlier versions are kept as they were."""
+
+    title = models.CharField(_("title"), max_length=200)
+    subtitle = models.CharField(_("subtitle"), max_length=300, blank=True)
+    as_of = models.DateField(_("as of („Stand“)"), null=True, blank=True)
+    version = models.CharField(
+        _("version"), max_length=40, blank=True, help_text=_("E.g. 1.0 or „Entwurf 2“.")
+    )
+    preamble = models.TextField(_("preamble (Markdown)"), blank=True, validators=LONG_TEXT)
+    vision = models.TextField(
+        _("vision (Markdown)"),
+        blank=True,
+        validators=LONG_TEXT,
+        help_text=_("How does the district look in ten years? The frame of everything below."),
+    )
+    is_current = models.BooleanField(_("current version"), default=True)
+
+    objects = StrategyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("strategy")
+        verbose_name_plural = _("strategies")
+        ordering = ["district", "-is_current", "-created"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["district"],
+                condition=models.Q(is_current=True),
+                name="strategy_one_current_per_district",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.title} ({self.version})" if self.version else self.title
+
+
+class StrategyValue(TimeStampedModel):
+    """A Wert: a principle the strategy follows on its way to the vision."""
+
+    strategy = models.ForeignKey(
+        Strategy, verbose_name=_("strategy"), on_delete=models.CASCADE, related_name="values"
+    )
+    title = models.CharField(_("value"), max_length=200)
+    explanation = models.TextField(_("explanation (Markdown)"), blank=True, validators=MEDIUM_TEXT)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("value")
+        verbose_name_plural = _("values")
+        ordering = ["strategy", "position", "pk"]
+
+    def __str__(self):
+        return self.title
+
+
+class ProjectGoal(TimeStampedModel):
+    """A Projektziel: brings vision and values together and can be checked later."""
+
+    strategy = models.ForeignKey(
+        Strategy, verbose_name=_("strategy"), on_delete=models.CASCADE, related_name="goals"
+    )
+    title = models.CharField(_("goal"), max_length=200)
+    text = models.TextField(_("explanation (Markdown)"), blank=True, validators=MEDIUM_TEXT)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("project goal")
+        verbose_name_plural = _("project goals")
+        ordering = ["strategy", "position", "pk"]
+
+    def __str__(self):
+        return self.title
+
+
+class Mission(DistrictOwned):
+    """A Mission of an action field (e.g. „Coworking etablieren“); measures are assigned to it."""
+
+    action_field = models.ForeignKey(
+        ActionField,
+        verbose_name=_("action field"),
+        on_delete=models.CASCADE,
+        related_name="missions",
+    )
+    title = models.CharField(_("title"), max_length=200)
+    slug = models.SlugField(_("address"), max_length=80)
+    description = models.TextField(_("description (Markdown)"), blank=True, validators=MEDIUM_TEXT)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("mission")
+        verbose_name_plural = _("missions")
+        ordering = ["action_field", "position", "title"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["action_field", "slug"], name="mission_action_field_slug"
+            )
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def clean(self):
+        super().clean()
+        if (
+            self.action_field_id
+            and self.district_id
+            and self.action_field.district_id != self.district_id
+        ):
+            raise ValidationError(
+                {"action_field": _("Please choose an action field of this district.")},
+                code="other_district",
+            )
+
+
+class PhaseKind(models.TextChoices):
+    INFORMATION = "information", _("Information")
+    PARTICIPATION = "participation", _("Participation")
+    EVALUATION = "evaluation", _("Evaluation")
+    ADOPTION = "adoption", _("Adoption")
+    IMPLEMENTATION = "implementation", _("Implementation")
+
+
+class PhaseQuerySet(DistrictOwnedQuerySet):
+    def for_date(self, day):
+        """Phases running on `day` (start and end are inclusive)."""
+        return self.filter(start__lte=day, end__gte=day)
+
+    def current(self):
+        return self.for_date(timezone.localdate())
+
+    def overlapping(self, start, end):
+        return self.filter(start__lte=end, end__gte=start)
+
+
+class Phase(DistrictOwned):
+    """One step of the district's process timeline; the current phase decides what is open."""
+
+    kind = models.CharField(_("phase"), max_length=20, choices=PhaseKind.choices)
+    start = models.DateField(_("first day"))
+    end = models.DateField(_("last day"))
+    description = models.TextField(
+        _("description (Markdown)"),
+        blank=True,
+        validators=MEDIUM_TEXT,
+        help_text=_("What happens in this phase and how people can take part."),
+    )
+    opened_signal_sent_at = models.DateTimeField(
+        _("opening announced at"), null=True, blank=True, editable=False
+    )
+
+    objects = PhaseQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("phase")
+        verbose_name_plural = _("phases")
+        ordering = ["district", "start"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end__gte=models.F("start")), name="phase_end_not_before_start"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} ({self.start:%d.%m.%Y}–{self.end:%d.%m.%Y})"
+
+    @property
+    def is_current(self) -> bool:
+        return self.start <= timezone.localdate() <= self.end
+
+    def clean(self):
+        super().clean()
+        if self.start and self.end and self.end < self.start:
+            raise ValidationError(
+                {"end": _("The last day cannot be before the first day.")}, code="reversed"
+            )
+        if self.start and self.end and self.district_id:
+            clash = (
+                Phase.objects.for_district(self.district)
+                .overlapping(self.start, self.end)
+                .exclude(pk=self.pk)
+                .first()
+            )
+            if clash is not None:
+                raise ValidationError(
+                    {
+                        "start": _(
+                            "These dates overlap with the phase „%(phase)s“ "
+                            "(%(start)s to %(end)s). Phases follow one another."
+                        )
+                        % {
+                            "phase": clash.get_kind_display(),
+                            "start": f"{clash.start:%d.%m.%Y}",
+                            "end": f"{clash.end:%d.%m.%Y}",
+                        }
+                    },
+                    code="overlap",
+                )
+
+
+def current_phase(district: District) -> Phase | None:
+    """The phase running today in `district`, or None."""
+    return Phase.objects.for_district(district).current().first()

@@ -117,3 +117,7 @@ register(
         permission="strategy_portal.view_workspace",
     )
 )
+register(NavEntry(key="strategy", label=_("Strategy"), url_name="strategy:overview", position=50))
+register(
+    NavEntry(key="statistics", label=_("Statistics"), url_name="strategy:statistics", position=55)
+)

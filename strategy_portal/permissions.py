@@ -53,3 +53,63 @@ rules.add_perm("strategy_portal.view_workspace", is_district_staff | is_site_adm
 rules.add_perm("strategy_portal.change_district", is_district_admin | is_site_admin)
 # Adding and removing facilitators and admins of a district.
 rules.add_perm("strategy_portal.manage_team", is_district_admin | is_site_admin)
+
+
+# --- Process phases -------------------------------------------------------------------------------
+# What people may do depends on the district's current phase: proposing, supporting and commenting
+# in „Beteiligung“, evaluating in „Bewertung“. A district that has defined no phases at all keeps
+# everything open. The phases are read once per district and request and kept on the user object
+# (like the roles above), so a list that checks a permission per row adds no query per row.
+
+
+def district_phase_state(user, district) -> tuple[bool, str | None]:
+    """(whether the district has any phases, the kind of the phase running today)."""
+    from django.utils import timezone
+
+    from .models import Phase
+
+    cache = getattr(user, "_district_phases", None) if user is not None else None
+    if cache is None:
+        cache = {}
+        if user is not None:
+            user._district_phases = cache
+    if district.pk not in cache:
+        today = timezone.localdate()
+        phases = list(
+            Phase.objects.filter(district_id=district.pk).values_list("kind", "start", "end")
+        )
+        current = next((kind for kind, start, end in phases if start <= today <= end), None)
+        cache[district.pk] = (bool(phases), current)
+    return cache[district.pk]
+
+
+def _phase_district(obj) -> District | None:
+    district = _district_of(obj)
+    if district is None and obj is not None and hasattr(obj, "measure"):
+        district = getattr(obj.measure, "district", None)
+    return district
+
+
+def phase_allows(user, obj, kind: str) -> bool:
+    district = _phase_district(obj)
+    if district is None:
+        return True
+    has_phases, current = district_phase_state(user, district)
+    return not has_phases or current == kind
+
+
+def is_phase_open(kind: str):
+    """A predicate that holds while the district of the object is in a phase of `kind` (or has
+    no phases at all), e.g. `is_phase_open(PhaseKind.EVALUATION)` for scoring."""
+
+    def check(user, obj=None) -> bool:
+        return phase_allows(user, obj, kind)
+
+    return rules.predicate(check, name=f"is_{kind}_open")
+
+
+is_participation_open = is_phase_open("participation")
+is_evaluation_open = is_phase_open("evaluation")
+
+# The strategy's structure and the process timeline: district admins and site admins.
+rules.add_perm("strategy_portal.change_strategy", is_district_admin | is_site_admin)

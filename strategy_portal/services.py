@@ -274,3 +274,213 @@ def invitation_decline(*, invitation: Invitation) -> bool:
 def invitation_withdraw(*, invitation: Invitation) -> None:
     """Withdraw an invitation: it is deleted, and its link leads nowhere."""
     invitation.delete()
+
+
+# --- The strategy's structure and the process timeline --------------------------------------------
+
+
+def _german_slug(text: str, max_length: int = 80) -> str:
+    from django.utils.text import slugify
+
+    umlauts = str.maketrans(
+        {"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue", "ß": "ss"}
+    )
+    return slugify(text.translate(umlauts))[:max_length].strip("-")
+
+
+def unique_slug(queryset, text: str, *, exclude_pk=None, fallback: str = "eintrag") -> str:
+    """A slug for `text` that no other row of `queryset` has (…-2, …-3 if taken)."""
+    base = _german_slug(text, 74) or fallback
+    taken = set(queryset.exclude(pk=exclude_pk).values_list("slug", flat=True))
+    slug, n = base, 2
+    while slug in taken:
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+def _position_items(items: Iterable[dict]) -> list[dict]:
+    return [item for item in items if (item.get("title") or "").strip()]
+
+
+@transaction.atomic
+def strategy_save(
+    *,
+    district: District,
+    fields: dict,
+    values: Iterable[dict] = (),
+    goals: Iterable[dict] = (),
+    new_version: bool = False,
+):
+    """Save the district's current strategy with its values and goals (each a dict with `title`,
+    `explanation` or `text`, in the order given). With `new_version`, the current one is kept as
+    it was and a new current version takes its place."""
+    from .models import ProjectGoal, Strategy, StrategyValue
+
+    current = Strategy.objects.for_district(district).current().select_for_update().first()
+    if current is not None and new_version:
+        Strategy.objects.filter(pk=current.pk).update(is_current=False)
+        current = None
+    strategy = current or Strategy(district=district, is_current=True)
+    for name, value in fields.items():
+        setattr(strategy, name, value)
+    strategy.full_clean(exclude=["district"], validate_constraints=False)
+    strategy.save()
+    strategy.values.all().delete()
+    strategy.goals.all().delete()
+    value_rows = [
+        StrategyValue(
+            strategy=strategy,
+            title=item["title"].strip(),
+            explanation=(item.get("explanation") or "").strip(),
+            position=position,
+        )
+        for position, item in enumerate(_position_items(values))
+    ]
+    goal_rows = [
+        ProjectGoal(
+            strategy=strategy,
+            title=item["title"].strip(),
+            text=(item.get("text") or "").strip(),
+            position=position,
+        )
+        for position, item in enumerate(_position_items(goals))
+    ]
+    for row in value_rows + goal_rows:
+        row.full_clean(exclude=["strategy"])
+    StrategyValue.objects.bulk_create(value_rows)
+    ProjectGoal.objects.bulk_create(goal_rows)
+    return strategy
+
+
+class ActionFieldInUse(Exception):
+    """An action field that still has measures cannot be deleted."""
+
+    def __init__(self, message):
+        super().__init__(message)
+        self.message = message
+
+
+@transaction.atomic
+def action_field_save(*, district: District, action_field=None, **fields):
+    """Create or change an action field of `district`; the address follows a new title."""
+    from django.core.exceptions import ValidationError
+
+    from .models import ActionField
+
+    action_field = action_field or ActionField(district=district)
+    if action_field.district_id != district.pk:
+        raise ValidationError(gettext("This action field belongs to another district."))
+    for name, value in fields.items():
+        setattr(action_field, name, value)
+    if not action_field.slug or "title" in fields:
+        action_field.slug = unique_slug(
+            ActionField.objects.for_district(district),
+            action_field.title,
+            exclude_pk=action_field.pk,
+            fallback="handlungsfeld",
+        )
+    action_field.full_clean(exclude=["district"], validate_constraints=False)
+    action_field.save()
+    return action_field
+
+
+@transaction.atomic
+def action_field_delete(*, action_field) -> None:
+    """Delete an action field and its missions; refused while measures are assigned to it."""
+    from django.db.models import ProtectedError
+
+    # Measures point here from an upper floor: find them through the reverse relations Django
+    # knows, without importing the app.
+    in_use = [
+        relation
+        for relation in action_field._meta.related_objects
+        if relation.related_model._meta.app_label != action_field._meta.app_label
+        and relation.related_model.objects.filter(**{relation.field.name: action_field}).exists()
+    ]
+    message = gettext(
+        "The action field „%(title)s“ still has measures. Please assign them to another action "
+        "field first; then it can be deleted."
+    ) % {"title": action_field.title}
+    if in_use:
+        raise ActionFieldInUse(message)
+    try:
+        action_field.delete()
+    except ProtectedError as error:
+        raise ActionFieldInUse(message) from error
+
+
+@transaction.atomic
+def mission_save(*, district: District, action_field, mission=None, **fields):
+    """Create or change a mission; its action field must belong to the same district."""
+    from django.core.exceptions import ValidationError
+
+    from .models import Mission
+
+    if action_field is None or action_field.district_id != district.pk:
+        raise ValidationError(
+            {"action_field": gettext("Please choose an action field of this district.")},
+            code="other_district",
+        )
+    mission = mission or Mission(district=district)
+    if mission.district_id != district.pk:
+        raise ValidationError(gettext("This mission belongs to another district."))
+    mission.action_field = action_field
+    for name, value in fields.items():
+        setattr(mission, name, value)
+    if not mission.slug or "title" in fields:
+        mission.slug = unique_slug(
+            Mission.objects.filter(action_field=action_field),
+            mission.title,
+            exclude_pk=mission.pk,
+            fallback="mission",
+        )
+    mission.full_clean(validate_constraints=False)
+    mission.save()
+    return mission
+
+
+@transaction.atomic
+def phase_save(*, district: District, phase=None, kind: str, start, end, description: str = ""):
+    """Create or change a phase of the district's timeline. Refuses reversed dates and dates
+    that overlap another phase (`ValidationError` on `end` or `start`)."""
+    from django.core.exceptions import ValidationError
+
+    from .models import Phase
+
+    # One writer at a time per district, so that two overlapping phases cannot both pass.
+    District.objects.select_for_update().filter(pk=district.pk).first()
+    phase = phase or Phase(district=district)
+    if phase.district_id != district.pk:
+        raise ValidationError(gettext("This phase belongs to another district."))
+    phase.kind, phase.start, phase.end = kind, start, end
+    phase.description = (description or "").strip()
+    phase.full_clean(exclude=["district"], validate_constraints=False)
+    phase.save()
+    return phase
+
+
+def phases_open_due(*, today=None) -> int:
+    """Announce each phase whose first day has come (`phase_opened`), once: the record of the
+    announcement and the signal's receivers run in one transaction per phase. Phases that ended
+    before anyone announced them are only recorded. Returns the number of signals sent."""
+    from .models import Phase
+    from .signals import phase_opened
+
+    today = today or timezone.localdate()
+    now = timezone.now()
+    Phase.objects.filter(opened_signal_sent_at__isnull=True, end__lt=today).update(
+        opened_signal_sent_at=now
+    )
+    sent = 0
+    due = Phase.objects.filter(opened_signal_sent_at__isnull=True, start__lte=today)
+    for pk in due.values_list("pk", flat=True):
+        with transaction.atomic():
+            claimed = Phase.objects.filter(pk=pk, opened_signal_sent_at__isnull=True).update(
+                opened_signal_sent_at=now
+            )
+            if not claimed:
+                continue  # another run announced it
+            phase = Phase.objects.select_related("district").get(pk=pk)
+            phase_opened.send(sender=Phase, phase=phase, district=phase.district)
+            sent += 1
+    return sent

@@ -173,6 +173,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 60.0,
         "options": {"expires": 55},
     },
+    # Phases begin at midnight; a missed run is caught up, a repeated one announces nothing twice.
+    "strategy-open-due-phases": {
+        "task": "strategy_portal.tasks.open_due_phases",
+        "schedule": crontab(minute=1),
+    },
     "newsletters-purge-unconfirmed": {
         "task": "newsletters.tasks.purge_unconfirmed_subscriptions",
         "schedule": 24 * 3600.0,

@@ -54,3 +54,11 @@ def send_queued_emails(*, grace_seconds: float | None = None, now: bool = False)
     for email_id in ids:
         enqueue_email(email_id)
     return len(ids)
+
+
+@shared_task(name="strategy_portal.tasks.open_due_phases")
+def open_due_phases() -> int:
+    """Announce phases whose first day has come (`signals.phase_opened`); safe to rerun."""
+    from .services import phases_open_due
+
+    return phases_open_due()

@@ -13,7 +13,8 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from django.views.static import serve
 
-from . import views
+from . import views, workspace_strategy
+from .strategy import urls as strategy_urls
 
 # The admin's own login form has no rate limit; allauth's login (with its limits) serves it instead.
 admin.site.login = secure_admin_login(admin.site.login)
@@ -59,12 +60,15 @@ district_patterns = [
         views.invitation_withdraw,
         name="workspace_invitation_withdraw",
     ),
+    *workspace_strategy.urlpatterns,
 ]
 
 # One include per app, below the ground floor's district pages (a floor's address never hides
 # another's): path("massnahmen/", include("measures.urls")), path("workshops/", include(...)), …
 APP_DISTRICT_URLS: list = [
     path("", include("measures.urls")),
+    # The roof: the public strategy pages and the statistics.
+    path("", include("strategy_portal.strategy.urls")),
 ]
 
 urlpatterns = [
@@ -99,6 +103,7 @@ urlpatterns = [
         name="site_easy_language",
     ),
     path("gebaerdensprache/", views.SignLanguagePageView.as_view(), name="site_sign_language"),
+    *strategy_urls.site_urlpatterns,
     # The apps' own addresses, including their parts below /<district>/, before the catch-all.
     path("", include("newsletters.urls")),
     path("<slug:district>/", include(district_patterns + APP_DISTRICT_URLS)),

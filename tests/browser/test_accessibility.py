@@ -252,3 +252,84 @@ def test_evaluation_pages_have_no_axe_violations(
         reports.append(format_violations(axe_page.url, violations))
     assert Criterion.objects.count() == 2
     assert not reports, "\n\n".join(reports)
+
+
+@pytest.fixture
+def district_with_strategy(district, district_admin):
+    """A strategy with a mission, measures of two tiers, an implemented one with its Steckbrief,
+    and the current phase."""
+    from datetime import date, timedelta
+
+    from django.utils import timezone
+
+    from measures import services as measure_services
+    from measures.models import Measure
+
+    from ..factories import MeasureFactory
+
+    services.strategy_save(
+        district=district,
+        fields={"title": "Digitalstrategie", "subtitle": "Entwurf", "vision": "- Coworking"},
+        values=[{"title": "Offenheit", "explanation": "Wir teilen Daten."}],
+        goals=[{"title": "Fachkräfte sichern", "text": "Mit Bildung."}],
+    )
+    field = ActionFieldFactory(
+        district=district, title="Neue Arbeitsformen", slug="arbeit", colour="#2f5d34"
+    )
+    mission = services.mission_save(
+        district=district, action_field=field, title="Coworking etablieren"
+    )
+    for tier in ("premium_plus", "further"):
+        MeasureFactory(district=district, action_field=field, mission=mission, tier=tier)
+    implemented = Measure.objects.filter(district=district).first()
+    measure_services.steckbrief_save(
+        measure=implemented,
+        user=district_admin,
+        fields={"responsible_body": "WRM", "budget_estimate": "40.000 €"},
+        milestones=[{"title": "Eröffnung", "is_done": True, "done_on": date(2026, 3, 1)}],
+    )
+    today = timezone.localdate()
+    services.phase_save(
+        district=district,
+        kind="participation",
+        start=today - timedelta(days=3),
+        end=today + timedelta(days=30),
+    )
+    return district
+
+
+def test_strategy_statistics_and_good_examples_have_no_axe_violations(
+    live_server, axe_page, axe_source, district_with_strategy, district_admin
+):
+    base = live_server.url
+    slug = district_with_strategy.slug
+    reports = []
+    pages = [
+        ("strategy", f"/{slug}/strategie/"),
+        ("strategy-action-field", f"/{slug}/strategie/arbeit/"),
+        ("strategy-mission", f"/{slug}/strategie/arbeit/coworking-etablieren/"),
+        ("statistics", f"/{slug}/statistik/"),
+        ("good-examples", "/gute-beispiele/"),
+        ("district-with-phase", f"/{slug}/"),
+        ("landing-with-examples", "/"),
+        ("login", None),
+        ("workspace-strategy", f"/{slug}/verwaltung/strategie/"),
+        ("workspace-action-fields", f"/{slug}/verwaltung/strategie/handlungsfelder/"),
+        ("workspace-phases", f"/{slug}/verwaltung/strategie/phasen/"),
+        (
+            "workspace-steckbrief",
+            f"/{slug}/verwaltung/massnahmen/"
+            f"{district_with_strategy.measures_measure_set.first().pk}/steckbrief/",
+        ),
+    ]
+    for name, path in pages:
+        if path is None:
+            log_in(axe_page, base, district_admin.email, PASSWORD)
+            continue
+        response = axe_page.goto(base + path)
+        assert response.status == 200, f"{path} answered {response.status}"
+        screenshot(axe_page, f"axe-{name}")
+        violations = run_axe(axe_page, axe_source)
+        if violations:
+            reports.append(format_violations(axe_page.url, violations))
+    assert not reports, "\n\n".join(reports)

@@ -1,15 +1,21 @@
 """The ground floor's rows of the permission matrix (the contract is in tests/matrix.py)."""
 
+from datetime import date
+
 from allauth.account.models import EmailAddress
 
 from strategy_portal import services
 from strategy_portal.models import (
+    ActionField,
     District,
     Invitation,
     Membership,
+    Mission,
     OutgoingEmail,
+    Phase,
     Role,
     SiteProfile,
+    Strategy,
     User,
 )
 
@@ -36,6 +42,8 @@ AFTER_LOGIN = {
 }
 # allauth sends signed-in users away from login and sign-up, to where a login leads.
 ENTRANCE = roles((302, "/konto/profil/"), anonymous=200, **AFTER_LOGIN)
+
+STRATEGY_ADMIN = WORKSPACE_ADMIN
 
 EXPECTED = {
     # --- site pages
@@ -91,6 +99,25 @@ EXPECTED = {
     "workspace_team_remove": POST_ONLY,
     "workspace_team_role": POST_ONLY,
     "workspace_invitation_withdraw": POST_ONLY,
+    # --- the strategy's structure and the phases: district admins and site admins
+    "workspace_strategy": STRATEGY_ADMIN,
+    "workspace_action_fields": STRATEGY_ADMIN,
+    "workspace_action_field": STRATEGY_ADMIN,
+    "workspace_action_field_delete": STRATEGY_ADMIN,
+    "workspace_mission_add": STRATEGY_ADMIN,
+    "workspace_mission": STRATEGY_ADMIN,
+    "workspace_mission_delete": STRATEGY_ADMIN,
+    "workspace_phases": STRATEGY_ADMIN,
+    "workspace_phase": STRATEGY_ADMIN,
+    "workspace_phase_delete": STRATEGY_ADMIN,
+    # --- the Steckbrief of a measure: the district's team
+    "measures:steckbrief_edit": WORKSPACE,
+    # --- the roof: public strategy pages, statistics, good examples
+    "strategy:overview": PUBLIC,
+    "strategy:action_field": PUBLIC,
+    "strategy:mission": PUBLIC,
+    "strategy:statistics": PUBLIC,
+    "good_examples": PUBLIC,
     # --- uploaded files (served by Django only with DEBUG or SERVE_MEDIA); a missing file is 404
     r"^media/(?P<path>.*)$": everyone(404),
     # --- Django admin
@@ -127,6 +154,43 @@ def populate(world, request):
     )
     world.objects["invitation"] = invitation
     world.admin_objects[Invitation] = invitation
+    _populate_strategy(world)
+
+
+def _populate_strategy(world):
+    """An action field with a mission and an implemented measure, a strategy and a running
+    participation phase (no measure in the second action field, so that it can be deleted)."""
+    from measures.models import Measure, Steckbrief
+
+    from ..factories import ActionFieldFactory, MeasureFactory
+
+    district = world.district
+    services.strategy_save(
+        district=district,
+        fields={"title": "Digitalstrategie", "vision": "Eine Vision"},
+        values=[{"title": "Offenheit", "explanation": "Daten teilen"}],
+        goals=[{"title": "Fachkräfte sichern", "text": ""}],
+    )
+    field = ActionFieldFactory(district=district, title="Arbeit 4.0", slug="arbeit-40")
+    empty = ActionFieldFactory(district=district, title="Leeres Feld", slug="leeres-feld")
+    mission = services.mission_save(district=district, action_field=field, title="Coworking")
+    measure = MeasureFactory(district=district, action_field=field, mission=mission)
+    # Participation runs (so that the other apps' rows see proposing and supporting open).
+    phase = services.phase_save(
+        district=district,
+        kind="participation",
+        start=date(2020, 1, 1),
+        end=date(2099, 12, 31),
+    )
+    Measure.objects.filter(pk=measure.pk).update(status="implemented")
+    steckbrief = Steckbrief.objects.create(measure=measure, responsible_body="WRM")
+    world.admin_objects[Steckbrief] = steckbrief
+    world.admin_objects[Strategy] = Strategy.objects.for_district(district).current().get()
+    world.admin_objects[Mission] = mission
+    world.admin_objects[Phase] = phase
+    world.objects.update(
+        action_field=field, empty_action_field=empty, mission=mission, measure=measure, phase=phase
+    )
 
 
 def kwarg_value(name, endpoint, world):
@@ -140,6 +204,20 @@ def kwarg_value(name, endpoint, world):
         return str(world.objects["invitation"].pk)
     if name == "token" and endpoint.key == "invitation":
         return world.objects["invitation"].token
+    if endpoint.key in {"workspace_action_field", "workspace_action_field_delete"} and name == "pk":
+        return str(world.objects["empty_action_field"].pk)
+    if endpoint.key == "workspace_mission_add" and name == "action_field":
+        return str(world.objects["action_field"].pk)
+    if endpoint.key in {"workspace_mission", "workspace_mission_delete"} and name == "pk":
+        return str(world.objects["mission"].pk)
+    if endpoint.key in {"workspace_phase", "workspace_phase_delete"} and name == "pk":
+        return str(world.objects["phase"].pk)
+    if endpoint.key == "measures:steckbrief_edit" and name == "pk":
+        return str(world.objects["measure"].pk)
+    if name == "field" and endpoint.key.startswith("strategy:"):
+        return world.objects["action_field"].slug
+    if name == "mission" and endpoint.key == "strategy:mission":
+        return world.objects["mission"].slug
     return None
 
 
@@ -171,6 +249,26 @@ def _admin_state(world):
 
 
 TEAM_PAGE = (302, "/landkreis-meissen/verwaltung/team/")
+ACTION_FIELDS_PAGE = (302, "/landkreis-meissen/verwaltung/strategie/handlungsfelder/")
+FIELD_PAGE = (302, "/landkreis-meissen/verwaltung/strategie/handlungsfelder/")
+PHASES_PAGE = (302, "/landkreis-meissen/verwaltung/strategie/phasen/")
+STECKBRIEF_PAGE = (302, "/landkreis-meissen/verwaltung/massnahmen/")
+
+
+def _strategy_state(world):
+    return (
+        list(Strategy.objects.values_list("pk", "title", "is_current")),
+        list(ActionField.objects.values_list("pk", "title")),
+        list(Mission.objects.values_list("pk", "title", "action_field")),
+        list(Phase.objects.values_list("pk", "kind", "start", "end")),
+    )
+
+
+def _steckbrief_state(world):
+    from measures.models import Steckbrief
+
+    return list(Steckbrief.objects.values_list("measure", "responsible_body"))
+
 
 # POSTed with an empty form unless `data` says otherwise: the forms answer with their errors.
 POST = {
@@ -239,5 +337,64 @@ POST = {
     ),
     "admin:view_on_site": PostCase(
         expected=roles(TO_ADMIN_LOGIN, site_admin=NOT_AN_ERROR), state=_admin_state
+    ),
+    # --- the strategy's structure: an empty form answers with its errors; deleting acts
+    "workspace_strategy": PostCase(expected=STRATEGY_ADMIN, state=_strategy_state),
+    "workspace_action_fields": PostCase(expected=STRATEGY_ADMIN, state=_strategy_state),
+    "workspace_action_field": PostCase(expected=STRATEGY_ADMIN, state=_strategy_state),
+    "workspace_action_field_delete": PostCase(
+        expected=roles(
+            403,
+            anonymous=TO_LOGIN,
+            district_admin=ACTION_FIELDS_PAGE,
+            site_admin=ACTION_FIELDS_PAGE,
+        ),
+        state=_strategy_state,
+        changes=frozenset({"district_admin", "site_admin"}),
+    ),
+    "workspace_mission_add": PostCase(
+        expected=roles(403, anonymous=TO_LOGIN, district_admin=FIELD_PAGE, site_admin=FIELD_PAGE),
+        state=_strategy_state,
+        data=lambda world: {
+            "action_field": world.objects["action_field"].pk,
+            "title": "Neue Mission",
+            "position": 1,
+        },
+        changes=frozenset({"district_admin", "site_admin"}),
+    ),
+    "workspace_mission": PostCase(expected=STRATEGY_ADMIN, state=_strategy_state),
+    "workspace_mission_delete": PostCase(
+        expected=roles(403, anonymous=TO_LOGIN, district_admin=FIELD_PAGE, site_admin=FIELD_PAGE),
+        state=_strategy_state,
+        changes=frozenset({"district_admin", "site_admin"}),
+    ),
+    "workspace_phases": PostCase(
+        expected=roles(403, anonymous=TO_LOGIN, district_admin=PHASES_PAGE, site_admin=PHASES_PAGE),
+        state=_strategy_state,
+        data={"kind": "information", "start": "2019-02-01", "end": "2019-03-31"},
+        changes=frozenset({"district_admin", "site_admin"}),
+    ),
+    "workspace_phase": PostCase(expected=STRATEGY_ADMIN, state=_strategy_state),
+    "workspace_phase_delete": PostCase(
+        expected=roles(403, anonymous=TO_LOGIN, district_admin=PHASES_PAGE, site_admin=PHASES_PAGE),
+        state=_strategy_state,
+        changes=frozenset({"district_admin", "site_admin"}),
+    ),
+    # The Steckbrief: the team saves it (an empty form is a valid, empty Steckbrief).
+    "measures:steckbrief_edit": PostCase(
+        expected=roles(
+            403,
+            anonymous=TO_LOGIN,
+            facilitator=STECKBRIEF_PAGE,
+            district_admin=STECKBRIEF_PAGE,
+            site_admin=STECKBRIEF_PAGE,
+        ),
+        state=_steckbrief_state,
+        data={
+            "responsible_body": "Wirtschaftsförderung",
+            "milestones-TOTAL_FORMS": "0",
+            "milestones-INITIAL_FORMS": "0",
+        },
+        changes=frozenset({"facilitator", "district_admin", "site_admin"}),
     ),
 }

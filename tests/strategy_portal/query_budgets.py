@@ -25,6 +25,19 @@ PAGES = [
     ("workspace", "/landkreis-meissen/verwaltung/", "district_admin", 10),
     ("team", "/landkreis-meissen/verwaltung/team/", "district_admin", 8),
     ("settings", "/landkreis-meissen/verwaltung/einstellungen/", "district_admin", 8),
+    # The strategy's workspace pages and the roof's public pages (their growth with missions and
+    # measures is tested in test_strategy_pages.py).
+    ("workspace strategy", "/landkreis-meissen/verwaltung/strategie/", "district_admin", 12),
+    (
+        "workspace action fields",
+        "/landkreis-meissen/verwaltung/strategie/handlungsfelder/",
+        "district_admin",
+        12,
+    ),
+    ("workspace phases", "/landkreis-meissen/verwaltung/strategie/phasen/", "district_admin", 12),
+    ("strategy", "/landkreis-meissen/strategie/", None, 12),
+    ("statistics", "/landkreis-meissen/statistik/", None, 12),
+    ("good examples", "/gute-beispiele/", None, 12),
 ]
 
 
