@@ -93,10 +93,12 @@ def _tier_of(key):
 
 
 POST = {
+    # The matrix's district is in its participation phase: scoring is closed for the district's
+    # team (the page says why); site admins may still correct scores.
     "measures:evaluation_score": PostCase(
-        expected=_refused_except(EVALUATION_TEAM),
+        expected=_refused_except(frozenset({"site_admin"})),
         state=_scores_of,
-        changes=EVALUATION_TEAM,
+        changes=frozenset({"site_admin"}),
         data=_score_data,
     ),
     "measures:evaluation_criteria": PostCase(
