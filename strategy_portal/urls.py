@@ -63,7 +63,9 @@ district_patterns = [
 
 # One include per app, below the ground floor's district pages (a floor's address never hides
 # another's): path("massnahmen/", include("measures.urls")), path("workshops/", include(...)), …
-APP_DISTRICT_URLS: list = []
+APP_DISTRICT_URLS: list = [
+    path("", include("workshops.urls")),
+]
 
 urlpatterns = [
     path("", views.LandingView.as_view(), name="landing"),

@@ -496,6 +496,11 @@ class Attachment(TimeStampedModel):
     def __str__(self):
         return self.title
 
+    def number_in(self) -> int:
+        """n of „Anlage n“: the place among the workshop's attachments."""
+        earlier = Q(position__lt=self.position) | Q(position=self.position, pk__lt=self.pk)
+        return Attachment.objects.filter(earlier, workshop_id=self.workshop_id).count() + 1
+
     @property
     def content_type(self) -> str:
         return CONTENT_TYPES.get(self.kind, "application/octet-stream")
