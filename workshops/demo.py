@@ -309,9 +309,11 @@ def _levels_figure() -> bytes:
     for index, label in enumerate(levels):
         inset = 40 + index * 60
         top = 20 + index * row
-        shade = 40 + index * 28
+        lighter = index * 16
         draw.rounded_rectangle(
-            (inset, top, width - inset, top + row - 20), radius=18, fill=(138, 27 + shade, 46)
+            (inset, top, width - inset, top + row - 20),
+            radius=18,
+            fill=(138 + lighter // 2, 27 + lighter, 46 + lighter),
         )
         draw.text((width / 2, top + (row - 20) / 2), label, fill="white", font=font, anchor="mm")
     buffer = io.BytesIO()
@@ -393,7 +395,6 @@ def _meissen() -> dict[str, int]:
         ),
         format=Format.IN_PERSON,
         venue="Großenhain",
-        address="Großenhain, Landkreis Meißen",
         start=_at(2023, 6, 13, 13),
         end=_at(2023, 6, 13, 17),
         organisers="Wirtschaftsförderung Region Meißen (WRM)\nLandratsamt Meißen",

@@ -31,6 +31,8 @@ def workshop_document(workshop: Workshop) -> documents.DocumentSource:
             "document_preline": "Dokumentation des Termins",
             "document_subtitle": workshop.motto,
             "when": when,
+            # „Stand“ on the cover and in the footer: the last substantive change.
+            "document_date": timezone.localdate(workshop.as_of),
         },
         title=workshop.title,
         filename=f"Dokumentation {workshop.title} {start:%Y-%m-%d}",
