@@ -142,7 +142,7 @@ MEISSEN_GROUPS = {
             (
                 1,
                 "Coworking im Landkreis weiter voranbringen",
-                "Coworking im Landkreis weiter voranbringen.",
+                "Coworking-Angebote im Landkreis ausbauen und bekannter machen.",
                 "Diese Arbeitsform bekannter machen\nAttraktivität steigern",
                 "Testphase mit einem Pop-up, etwa drei Monate\nMarketing zwingend nötig\n"
                 "Kooperation mit Hochschulen",

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from strategy_portal.districts import district_from, district_view
+from strategy_portal.documents import latest_document
 
 from .calendar import calendar_ics
 from .content import workshop_content, workshop_queryset
@@ -70,6 +71,7 @@ def workshop_detail(request, district, slug):
             "content": workshop_content(workshop),
             "preview": not workshop.is_published,
             "can_change": request.user.has_perm("workshops.change_workshop", workshop),
+            "pdf_document": latest_document(kind="workshop", obj=workshop),
         },
     )
 

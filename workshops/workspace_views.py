@@ -318,6 +318,7 @@ def workspace_preview(request, district, pk):
             "content": workshop_content(workshop),
             "preview": True,
             "can_change": True,
+            "pdf_document": None,
         },
     )
 

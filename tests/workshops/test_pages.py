@@ -29,7 +29,7 @@ def test_workshop_page_reads_like_a_protocol(client, district):
 
 
 def test_list_separates_upcoming_and_past_and_filters(client, district, action_field):
-    past = make_workshop(district, title="Vergangen")
+    past = make_workshop(district, title="Altes Treffen")
     past.action_fields.add(action_field)
     soon = timezone.now() + timedelta(days=3)
     make_workshop(
@@ -42,16 +42,16 @@ def test_list_separates_upcoming_and_past_and_filters(client, district, action_f
     )
     make_workshop(district, title="Entwurf", status="draft", slug="entwurf")
     page = client.get("/landkreis-meissen/workshops/").content.decode()
-    assert page.index("Demnächst") < page.index("Vergangen")
+    assert page.index("Demnächst") < page.index("Altes Treffen")
     assert "Entwurf" not in page
     online = client.get("/landkreis-meissen/workshops/?format=online").content.decode()
-    assert "Demnächst" in online and "Vergangen" not in online
+    assert "Demnächst" in online and "Altes Treffen" not in online
     by_field = client.get(
         f"/landkreis-meissen/workshops/?action_field={action_field.slug}"
     ).content.decode()
-    assert "Vergangen" in by_field and "Demnächst" not in by_field
+    assert "Altes Treffen" in by_field and "Demnächst" not in by_field
     by_year = client.get("/landkreis-meissen/workshops/?year=2023").content.decode()
-    assert "Vergangen" in by_year and "Demnächst" not in by_year
+    assert "Altes Treffen" in by_year and "Demnächst" not in by_year
     assert client.get("/landkreis-meissen/workshops/?year=abc&format=x").status_code == 200
 
 
@@ -132,3 +132,18 @@ def test_a_figure_needs_alternative_text(login, facilitator, district):
     assert response.status_code == 200
     assert not Figure.objects.exists()
     assert not Attachment.objects.exists()
+
+
+def test_markdown_with_script_and_javascript_links_is_made_harmless(client, district):
+    from workshops.models import DocumentationSection
+
+    workshop = make_workshop(district)
+    DocumentationSection.objects.create(
+        workshop=workshop,
+        title="Bericht",
+        text="<script>alert(1)</script>\n\n[Klick](javascript:alert(2)) und **fett**",
+    )
+    page = client.get(workshop.get_absolute_url()).content.decode()
+    assert "<strong>fett</strong>" in page
+    assert "<script>alert(1)" not in page
+    assert 'href="javascript' not in page.replace(" ", "")
