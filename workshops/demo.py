@@ -15,7 +15,7 @@ from django.db import transaction
 
 from measures.models import Origin
 from measures.services import measure_create
-from strategy_portal.demo import register
+from strategy_portal.demo import _district_defaults, register
 from strategy_portal.models import ActionField, District
 
 from .models import (
@@ -611,15 +611,28 @@ def _mittweida() -> dict[str, int]:
 
 
 def _hannover() -> dict[str, int]:
+    # Not a district of the ground floor's demo: the workshop was regional, so it gets one.
     district, _ = District.objects.get_or_create(
         slug="region-hannover",
-        defaults={
-            "name": "Region Hannover",
-            "kind": "landkreis",
-            "state": "Niedersachsen",
-            "tagline": "Digitalisierung in Gesundheit, Landwirtschaft und Mobilität.",
-        },
+        defaults=_district_defaults(
+            {
+                "slug": "region-hannover",
+                "name": "Region Hannover",
+                "kind": "landkreis",
+                "state": "Niedersachsen",
+                "tagline": "Digitalisierung in Gesundheit, Landwirtschaft und Mobilität.",
+                "contact_name": "Region Hannover, Digitalisierung",
+                "contact_email": "digital@region-hannover.example",
+                "contact_address": "Hannover",
+            }
+        ),
     )
+    for position, title in enumerate(["Gesundheit", "Landwirtschaft", "Mobilität"]):
+        ActionField.objects.get_or_create(
+            district=district,
+            slug=title.lower().replace("ä", "ae"),
+            defaults={"title": title, "position": position},
+        )
     workshop, created = _workshop(
         district,
         "regionenworkshop-hannover",
@@ -644,6 +657,7 @@ def _hannover() -> dict[str, int]:
         status=WorkshopStatus.PUBLISHED,
         published_at=_at(2020, 12, 4, 9),
     )
+    workshop.action_fields.set(ActionField.objects.for_district(district))
     counts = _fill_parts(
         workshop,
         agenda=[

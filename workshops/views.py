@@ -36,7 +36,8 @@ def workshop_list(request, district):
     workshops = Workshop.objects.for_district(district).published().for_list()
     years = sorted({d.year for d in workshops.dates("start", "year", order="DESC")}, reverse=True)
     form = FilterForm(request.GET or None, district=district, years=years)
-    if form.is_bound and form.is_valid():
+    if form.is_bound:
+        form.is_valid()  # an unknown value drops only its own filter
         data = form.cleaned_data
         if data.get("action_field"):
             workshops = workshops.filter(action_fields__slug=data["action_field"])

@@ -53,6 +53,8 @@ def test_list_separates_upcoming_and_past_and_filters(client, district, action_f
     by_year = client.get("/landkreis-meissen/workshops/?year=2023").content.decode()
     assert "Altes Treffen" in by_year and "Demnächst" not in by_year
     assert client.get("/landkreis-meissen/workshops/?year=abc&format=x").status_code == 200
+    partly = client.get("/landkreis-meissen/workshops/?year=abc&format=online").content.decode()
+    assert "Demnächst" in partly and "Altes Treffen" not in partly
 
 
 def test_dates_page_shows_upcoming_dates_and_the_subscribe_address(client, district):
