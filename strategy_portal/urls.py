@@ -67,6 +67,7 @@ district_patterns = [
 # another's): path("massnahmen/", include("measures.urls")), path("workshops/", include(...)), …
 APP_DISTRICT_URLS: list = [
     path("", include("measures.urls")),
+    path("", include("workshops.urls")),
     # The roof: the public strategy pages and the statistics.
     path("", include("strategy_portal.strategy.urls")),
 ]

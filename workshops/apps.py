@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class WorkshopsConfig(AppConfig):
     name = "workshops"
     verbose_name = _("Workshops")
+
+    def ready(self):
+        from . import permissions  # noqa: F401  (registers the rules)

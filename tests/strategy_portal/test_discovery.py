@@ -63,7 +63,10 @@ def test_an_error_inside_a_contributed_module_is_not_hidden(tmp_path, monkeypatc
     package.mkdir()
     (package / "__init__.py").write_text("")
     (package / "matrix.py").write_text("raise RuntimeError('broken contribution')\n")
-    monkeypatch.setattr(tests, "__path__", [*tests.__path__, str(tmp_path)])
+    # In front of the real tests/workshops/, which has a matrix module of its own.
+    monkeypatch.setattr(tests, "__path__", [str(tmp_path), *tests.__path__])
+    for name in [name for name in sys.modules if name.startswith("tests.workshops")]:
+        monkeypatch.delitem(sys.modules, name)
     monkeypatch.setattr(discovery, "_imported", {})
     try:
         with pytest.raises(RuntimeError, match="broken contribution"):

@@ -415,7 +415,8 @@ def test_load_demo_runs_every_apps_loader_after_the_ground_floor_in_floor_order(
     lines = out.getvalue().splitlines()
     assert lines[0].startswith("Demo of strategy_portal loaded (newly created: 5 districts")
     assert lines[1] == "Demo of measures loaded (newly created: 7 measures)."
-    assert lines[2] == "Demo of workshops loaded (newly created: 2 workshops)."
+    # After the ground floor and measures; the real workshops loader may print its own line too.
+    assert "Demo of workshops loaded (newly created: 2 workshops)." in lines[2:]
 
     out = StringIO()
     call_command("load_demo", "--quiet-logins", stdout=out)
