@@ -13,6 +13,8 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from django.views.static import serve
 
+from workshops.import_views import import_urlpatterns
+
 from . import views
 
 # The admin's own login form has no rate limit; allauth's login (with its limits) serves it instead.
@@ -63,7 +65,9 @@ district_patterns = [
 
 # One include per app, below the ground floor's district pages (a floor's address never hides
 # another's): path("massnahmen/", include("measures.urls")), path("workshops/", include(...)), …
-APP_DISTRICT_URLS: list = []
+APP_DISTRICT_URLS: list = [
+    path("", include((import_urlpatterns, "workshops"))),
+]
 
 urlpatterns = [
     path("", views.LandingView.as_view(), name="landing"),

@@ -308,14 +308,14 @@ def read_csv(data: bytes) -> RawTable:
         if "field limit" in str(error):
             message = _(
                 "Line %(line)d of the file: a cell is too long. Please check whether a quotation "
-                "mark (\") is missing there."
+                'mark (") is missing there.'
             )
         else:
             message = _(
-                "Line %(line)d of the file: a quotation mark (\") is not closed, or text follows "
+                'Line %(line)d of the file: a quotation mark (") is not closed, or text follows '
                 "a closing quotation mark. Cells that contain quotation marks, separators or line "
                 "breaks must be enclosed in quotation marks, and a quotation mark inside such a "
-                "cell must be doubled (\"\")."
+                'cell must be doubled ("").'
             )
         raise TableError(message % {"line": line}) from error
     return _finish(rows)
@@ -409,14 +409,19 @@ def _sheet_rows(sheet) -> list[tuple[int, list[str]]]:
 # --- any upload -----------------------------------------------------------------------------------
 
 
-def _check_file_size(data: bytes) -> None:
-    if len(data) > MAX_FILE_BYTES:
+def check_file_size(size: int) -> None:
+    """Before reading an upload: at most MAX_FILE_BYTES, and not empty."""
+    if size > MAX_FILE_BYTES:
         raise TableError(
             _("The file is too large (%(size)s). At most %(limit)s are allowed.")
-            % {"size": filesizeformat(len(data)), "limit": filesizeformat(MAX_FILE_BYTES)}
+            % {"size": filesizeformat(size), "limit": filesizeformat(MAX_FILE_BYTES)}
         )
-    if not data:
+    if not size:
         raise TableError(_("The file is empty."))
+
+
+def _check_file_size(data: bytes) -> None:
+    check_file_size(len(data))
 
 
 def read_upload(name: str, data: bytes) -> RawTable:
@@ -689,10 +694,7 @@ def _build_row(number, cells, mapping, fields_by_name, used_columns) -> ImportRo
         elif fields_by_name:
             error(
                 ACTION_FIELD,
-                _(
-                    "“%(value)s” is not an action field of this district. Possible are: "
-                    "%(choices)s."
-                )
+                _("“%(value)s” is not an action field of this district. Possible are: %(choices)s.")
                 % {
                     "value": action_field[:100],
                     "choices": ", ".join(f"„{title}“" for title in fields_by_name.values()),

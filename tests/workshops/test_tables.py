@@ -52,7 +52,9 @@ def build(raw, **kwargs):
 # --- the seed's four tables -----------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("style", [lambda t: t, excel_paste, word_paste], ids=["plain", "excel", "word"])
+@pytest.mark.parametrize(
+    "style", [lambda t: t, excel_paste, word_paste], ids=["plain", "excel", "word"]
+)
 def test_the_seeds_four_tables_give_thirteen_measures(style):
     rows = []
     for number in sorted(GROUP_TABLES):
@@ -106,7 +108,10 @@ def test_word_paste_with_a_line_break_in_a_header_cell():
 
 
 def test_first_line_of_the_measure_cell_is_the_title_the_rest_the_description():
-    text = '"Maßnahme"\t"Mehrwert"\n"Kreis-IT-Schule\nwie die Musikschule\nmit Lehrkräften aus Unternehmen"\tFachkräfte\n'
+    text = (
+        '"Maßnahme"\t"Mehrwert"\n'
+        '"Kreis-IT-Schule\nwie die Musikschule\nmit Lehrkräften aus Unternehmen"\tFachkräfte\n'
+    )
     row = build(read_paste(text)).rows[0]
     assert row.title == "Kreis-IT-Schule"
     assert row.description == "wie die Musikschule\nmit Lehrkräften aus Unternehmen"
@@ -444,7 +449,10 @@ def test_time_horizon_from_the_seeds_feasibility_texts(text, horizon):
 
 
 def test_labelled_success_criteria_are_split_off():
-    text = "Zeithorizont: kurzfristig\nErfolgskriterien: 20 Plätze belegt\n- Nutzerbefragung\nBudget: offen"
+    text = (
+        "Zeithorizont: kurzfristig\nErfolgskriterien: 20 Plätze belegt\n- Nutzerbefragung\n"
+        "Budget: offen"
+    )
     horizon, criteria, rest = tables.split_feasibility(text, today=WORKSHOP_DAY)
     assert horizon == "short"
     assert criteria == "20 Plätze belegt\n- Nutzerbefragung"
