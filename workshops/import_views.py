@@ -53,12 +53,17 @@ def _group_measures(group):
     )
 
 
-def _render_form(request, district, group, form, status=200):
+def _render_form(request, district, group, form, notice=""):
     return render(
         request,
         "workshops/import/form.html",
-        {"district": district, "group": group, "form": form, "measures": _group_measures(group)},
-        status=status,
+        {
+            "district": district,
+            "group": group,
+            "form": form,
+            "notice": notice,
+            "measures": _group_measures(group),
+        },
     )
 
 
@@ -79,12 +84,10 @@ def group_import(request, district, slug, number):
         return _preview(request, district, group, form.cleaned_data["raw"], bound=False)
     raw = unsign_table(request.POST["table"], group_pk=group.pk)
     if raw is None:
-        form = TableForm()
-        form.add_error(
-            None,
-            _("The preview is out of date or incomplete. Please paste or upload the table again."),
+        notice = _(
+            "The preview is out of date or incomplete. Please paste or upload the table again."
         )
-        return _render_form(request, district, group, form)
+        return _render_form(request, district, group, TableForm(), notice=notice)
     return _preview(request, district, group, raw, bound=True)
 
 

@@ -712,6 +712,9 @@ def _build_row(number, cells, mapping, fields_by_name, used_columns) -> ImportRo
             )
     if row.title:
         row.source_key = source_key(row.title)
+    # Left to right, as the user reads the table.
+    positions = {name: index for index, name in mapping.items()}
+    row.errors.sort(key=lambda error: positions.get(error.field, -1))
     return row
 
 
