@@ -102,6 +102,8 @@ class MappingForm(forms.Form):
                 required=False,
                 initial=mapping.get(index, IGNORE),
             )
+            # Every column gets a choice („nicht übernehmen“ included): none is “optional”.
+            self.fields[f"column_{index}"].conditionally_required = True
         if ask_header:
             self.fields["has_header"] = forms.BooleanField(
                 label=_("The first row contains headings"), required=False, initial=has_header

@@ -33,12 +33,14 @@ from .services import existing_source_keys, group_measures_import
 
 
 def _group(request, district, slug, number):
-    return get_object_or_404(
-        WorkshopGroup.objects.select_related("workshop__district"),
-        workshop__district=district,
-        workshop__slug=slug,
-        number=number,
-    )
+    if getattr(request, "workshop_group", None) is None:
+        request.workshop_group = get_object_or_404(
+            WorkshopGroup.objects.select_related("workshop__district"),
+            workshop__district=district,
+            workshop__slug=slug,
+            number=number,
+        )
+    return request.workshop_group
 
 
 def _action_field_titles(district) -> list[str]:
@@ -67,7 +69,8 @@ def _render_form(request, district, group, form, notice=""):
     )
 
 
-def _state(mapping: dict[int, str], has_header) -> str:
+def preview_state(mapping: dict[int, str], has_header) -> str:
+    """What a preview showed: confirming creates only if the form still says the same."""
     return json.dumps({"mapping": sorted(mapping.items()), "has_header": has_header})
 
 
@@ -112,7 +115,7 @@ def _preview(request, district, group, raw, *, bound):
         table = tables.build_table(
             raw, action_fields=action_fields, mapping=mapping, has_header=has_header
         )
-        changed = request.POST.get("previewed") != _state(mapping, has_header)
+        changed = request.POST.get("previewed") != preview_state(mapping, has_header)
         if not changed and request.POST.get("action") == "confirm" and table.is_valid:
             try:
                 result = group_measures_import(group=group, rows=table.rows, user=request.user)
@@ -136,7 +139,8 @@ def _preview(request, district, group, raw, *, bound):
             "row": row,
             "exists": row.source_key in existing,
             "errors": [str(error) for error in row.errors],
-            "cells": [(name, getattr(row, name)) for name in shown_fields],
+            # What will be stored; where a cell has a problem, what it says.
+            "cells": [(name, getattr(row, name) or row.raw.get(name, "")) for name in shown_fields],
         }
         for row in table.rows
     ]
@@ -156,7 +160,7 @@ def _preview(request, district, group, raw, *, bound):
             "existing_count": sum(1 for entry in rows if entry["exists"]),
             "mapping_form": mapping_form,
             "signed_table": sign_table(raw, group_pk=group.pk),
-            "previewed": _state(table.mapping, has_header if ask_header else True),
+            "previewed": preview_state(table.mapping, has_header if ask_header else True),
             "changed": changed,
             "can_confirm": can_confirm,
             "shown_headers": [tables.FIELD_LABELS[name] for name in shown_fields],

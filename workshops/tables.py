@@ -518,6 +518,7 @@ class ImportRow:
     source_key: str = ""
     errors: list[RowError] = field(default_factory=list)
     duplicate_of: int | None = None  # an earlier row of this table with the same title
+    raw: dict[str, str] = field(default_factory=dict)  # field → the cell as written
 
     @property
     def is_valid(self) -> bool:
@@ -655,6 +656,7 @@ def _build_row(number, cells, mapping, fields_by_name, used_columns) -> ImportRo
                 "separator is misplaced or a heading is missing."
             ),
         )
+    row.raw = {name: cell(name) for name in mapping.values()}
     row.title, rest = _split_title(cell(TITLE))
     row.description = "\n\n".join(part for part in (rest, cell(DESCRIPTION)) if part)
     row.added_value = cell(ADDED_VALUE)

@@ -1,7 +1,7 @@
 """The workshops app's rows of the permission matrix (the contract is in tests/matrix.py)."""
 
-from workshops.import_views import _state
 from workshops.import_forms import sign_table
+from workshops.import_views import preview_state
 from workshops.models import GroupMeasure, Workshop, WorkshopGroup
 from workshops.tables import read_paste, recognise
 
@@ -40,7 +40,7 @@ def _confirm_import(world):
     _header, mapping = recognise(raw)
     data = {
         "table": sign_table(raw, group_pk=world.objects["workshop_group"].pk),
-        "previewed": _state(mapping, True),
+        "previewed": preview_state(mapping, True),
         "action": "confirm",
     }
     data.update({f"column_{index}": name for index, name in mapping.items()})

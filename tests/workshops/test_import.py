@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook
 
 from measures.models import Measure, Origin
-from workshops.import_views import _state
+from workshops.import_views import preview_state
 from workshops.models import GroupMeasure, Workshop, WorkshopGroup
 from workshops.services import group_measures_import
 from workshops.tables import build_table, read_paste
@@ -130,9 +130,7 @@ def test_action_field_mission_and_labelled_success_criteria(group, facilitator, 
         '"Coworking-Pilot\nim Dorfladen"\tneue arbeitsformen / arbeit 4.0\tCoworking etablieren\t'
         '"Zeithorizont: mittelfristig\nErfolgskriterien: 20 Plätze belegt"\n'
     )
-    result = group_measures_import(
-        group=group, rows=rows(text, [field.title]), user=facilitator
-    )
+    result = group_measures_import(group=group, rows=rows(text, [field.title]), user=facilitator)
     (measure,) = result.created
     assert measure.title == "Coworking-Pilot"
     assert measure.description == "im Dorfladen"
@@ -165,7 +163,7 @@ def confirmation(response, **changes):
     context = response.context
     form = context["mapping_form"]
     data = {"table": context["signed_table"], "previewed": context["previewed"]}
-    for name, field in form.fields.items():
+    for name in form.fields:
         value = form[name].value()
         if name == "has_header":
             if value:
@@ -274,9 +272,7 @@ def test_missing_column_is_reported_and_mapped_by_hand(client, login, group, fac
     assert Measure.objects.get().title == "Coworking-Pilot"
 
 
-def test_changed_mapping_is_previewed_before_anything_is_created(
-    client, login, group, facilitator
-):
+def test_changed_mapping_is_previewed_before_anything_is_created(client, login, group, facilitator):
     login(facilitator)
     preview = client.post(url(group), {"text": GROUP_TABLES[1]})
     response = client.post(url(group), confirmation(preview, column_2=""))
@@ -393,4 +389,6 @@ def test_unknown_group_is_404(client, login, group, facilitator):
 
 
 def test_preview_state_is_stable():
-    assert _state({1: "title", 0: "priority"}, True) == _state({0: "priority", 1: "title"}, True)
+    assert preview_state({1: "title", 0: "priority"}, True) == preview_state(
+        {0: "priority", 1: "title"}, True
+    )
