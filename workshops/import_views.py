@@ -19,7 +19,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
-from measures.models import Measure
 from strategy_portal.districts import district_view
 from strategy_portal.models import ActionField
 
@@ -28,7 +27,7 @@ from . import (
     tables,
 )
 from .import_forms import MappingForm, TableForm, sign_table, unsign_table
-from .models import WorkshopGroup
+from .models import GroupMeasure, WorkshopGroup
 from .services import existing_source_keys, group_measures_import
 
 
@@ -48,11 +47,8 @@ def _action_field_titles(district) -> list[str]:
 
 
 def _group_measures(group):
-    return (
-        Measure.objects.filter(workshop_groups__group=group)
-        .select_related("district")
-        .order_by("workshop_groups__position", "pk")
-    )
+    links = GroupMeasure.objects.filter(group=group).select_related("measure__district")
+    return [link.measure for link in links.order_by("position", "pk")]
 
 
 def _render_form(request, district, group, form, notice=""):

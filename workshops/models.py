@@ -14,6 +14,8 @@ from strategy_portal.models import DistrictOwned, TimeStampedModel
 class Workshop(DistrictOwned):
     title = models.CharField(_("title"), max_length=200)
     slug = models.SlugField(_("address"), max_length=80)
+    start = models.DateTimeField(_("start"))
+    end = models.DateTimeField(_("end"))
 
     class Meta:
         verbose_name = _("workshop")

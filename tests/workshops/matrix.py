@@ -1,11 +1,16 @@
 """The workshops app's rows of the permission matrix (the contract is in tests/matrix.py)."""
 
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
 from workshops.import_forms import sign_table
 from workshops.import_views import preview_state
 from workshops.models import GroupMeasure, Workshop, WorkshopGroup
 from workshops.tables import read_paste, recognise
 
 from ..matrix import TO_LOGIN, WORKSPACE, PostCase, roles
+
+BERLIN = ZoneInfo("Europe/Berlin")
 
 EXPECTED = {
     "workshops:group_import": WORKSPACE,
@@ -16,10 +21,14 @@ IMPORT_TABLE = "Priorität\tMaßnahme\tMehrwert\n1\tKreis-IT-Schule\tFachkräfte
 
 def populate(world, request):
     workshop = Workshop.objects.create(
-        district=world.district, title="Expert:innenworkshop", slug="expertinnenworkshop"
+        district=world.district,
+        title="Expert:innenworkshop",
+        slug="expertinnenworkshop",
+        start=datetime(2023, 6, 13, 13, tzinfo=BERLIN),
+        end=datetime(2023, 6, 13, 17, tzinfo=BERLIN),
     )
-    world.objects["workshop"] = workshop
-    world.objects["workshop_group"] = WorkshopGroup.objects.create(
+    world.objects["import_workshop"] = workshop
+    world.objects["import_group"] = WorkshopGroup.objects.create(
         workshop=workshop, number=4, topic="Innovationsförderung bei Unternehmen"
     )
 
@@ -28,9 +37,9 @@ def kwarg_value(name, endpoint, world):
     if endpoint.key != "workshops:group_import":
         return None
     if name == "slug":
-        return world.objects["workshop"].slug
+        return world.objects["import_workshop"].slug
     if name == "number":
-        return str(world.objects["workshop_group"].number)
+        return str(world.objects["import_group"].number)
     return None
 
 
@@ -39,7 +48,7 @@ def _confirm_import(world):
     raw = read_paste(IMPORT_TABLE)
     _header, mapping = recognise(raw)
     data = {
-        "table": sign_table(raw, group_pk=world.objects["workshop_group"].pk),
+        "table": sign_table(raw, group_pk=world.objects["import_group"].pk),
         "previewed": preview_state(mapping, True),
         "action": "confirm",
     }
@@ -49,7 +58,7 @@ def _confirm_import(world):
 
 def _group_measures(world):
     return list(
-        GroupMeasure.objects.filter(group=world.objects["workshop_group"]).values_list(
+        GroupMeasure.objects.filter(group=world.objects["import_group"]).values_list(
             "source_key", "measure__title"
         )
     )

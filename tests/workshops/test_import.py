@@ -2,6 +2,8 @@
 
 import io
 import zipfile
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -18,6 +20,7 @@ from ..factories import ActionFieldFactory
 from .seed_tables import GROUP_TABLES
 from .test_tables import CSV_TEXT, excel_paste, word_paste
 
+BERLIN = ZoneInfo("Europe/Berlin")
 TOPICS = {
     1: "Neue Arbeitsformen / Arbeit 4.0",
     2: "Attraktivität für Tourismus und Bevölkerung",
@@ -32,6 +35,8 @@ def workshop(district):
         district=district,
         title="Expert:innenworkshop Digitalisierungsstrategie",
         slug="expertinnenworkshop-digitalisierungsstrategie",
+        start=datetime(2023, 6, 13, 13, tzinfo=BERLIN),
+        end=datetime(2023, 6, 13, 17, tzinfo=BERLIN),
     )
 
 
