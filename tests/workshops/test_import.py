@@ -397,3 +397,43 @@ def test_preview_state_is_stable():
     assert preview_state({1: "title", 0: "priority"}, True) == preview_state(
         {0: "priority", 1: "title"}, True
     )
+
+
+def test_the_four_seed_tables_pasted_into_their_groups_give_thirteen_measures(
+    client, login, groups, facilitator, district
+):
+    login(facilitator)
+    for number, group in groups.items():
+        preview = client.post(url(group), {"text": excel_paste(GROUP_TABLES[number])})
+        client.post(url(group), confirmation(preview))
+    assert Measure.objects.filter(district=district, origin=Origin.WORKSHOP).count() == 13
+    assert [GroupMeasure.objects.filter(group=groups[n]).count() for n in TOPICS] == [4, 3, 3, 3]
+
+
+def test_the_same_field_for_two_columns_is_refused(client, login, group, facilitator):
+    login(facilitator)
+    preview = client.post(url(group), {"text": GROUP_TABLES[2]})
+    response = client.post(url(group), confirmation(preview, column_2="title"))
+    html = response.content.decode()
+    assert "„Maßnahme“ ist bereits für Spalte 2 gewählt." in html
+    assert 'aria-invalid="true"' in html
+    assert Measure.objects.count() == 0
+
+
+def test_a_table_without_headings_is_mapped_and_imported(client, login, group, facilitator):
+    login(facilitator)
+    text = "1\tKreis-IT-Schule\tFachkräfte\n2\tStabstelle Smart Region\tdigitaler Vorreiter\n"
+    preview = client.post(url(group), {"text": text})
+    html = preview.content.decode()
+    assert "Die erste Zeile enthält Überschriften" in html
+    assert "Keine Spalte mit den Maßnahmen gefunden" in html
+    mapped = client.post(
+        url(group),
+        confirmation(preview, column_0="priority", column_1="title", action="preview"),
+    )
+    assert "2 Maßnahmen anlegen" in mapped.content.decode()
+    client.post(url(group), confirmation(mapped))
+    assert list(Measure.objects.order_by("priority").values_list("title", "priority")) == [
+        ("Kreis-IT-Schule", 1),
+        ("Stabstelle Smart Region", 2),
+    ]
