@@ -203,6 +203,12 @@ def read_paste(text: str) -> RawTable:
     return _finish([(number, cells) for number, cells in enumerate(records, start=1)])
 
 
+def _continues(record: list[str]) -> bool:
+    """A first line of a header broken by Word: several headings, the last one going on."""
+    filled = [cell for cell in record if cell.strip()]
+    return len(filled) > 1 and bool(record[-1].strip()) and bool(_recognised(record))
+
+
 def _join_broken_rows(records: list[list[str]]) -> list[list[str]]:
     """Word puts line breaks inside cells into the text unquoted, so one table row arrives as
     several lines. From the header on, lines are joined until a row has the header's width, and a
@@ -214,11 +220,7 @@ def _join_broken_rows(records: list[list[str]]) -> list[list[str]]:
     # The header's own first line may be the one before („Priorität⇥Maßnahme⏎(Idee)⇥…“); a
     # title line above the table has no tab and stays apart.
     header_width = len(records[header_index]) if records else 0
-    while (
-        header_index > 0
-        and len(records[header_index - 1]) > 1
-        and _recognised(records[header_index - 1])
-    ):
+    while header_index > 0 and _continues(records[header_index - 1]):
         header_index -= 1
         header_width += len(records[header_index]) - 1
     width = max([header_width, *(len(record) for record in records[header_index:])])

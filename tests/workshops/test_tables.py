@@ -107,6 +107,15 @@ def test_word_paste_with_a_line_break_in_a_header_cell():
     assert table.rows[0].added_value == "Fachkräfte\n+ digitale Bildung"
 
 
+def test_excel_paste_with_a_title_row_above_the_table():
+    text = "Maßnahmen der Gruppe 2\t\t\t\r\n" + excel_paste(GROUP_TABLES[2])
+    table = build(read_paste(text))
+    assert table.is_valid, table.all_errors
+    assert table.header_row == 1
+    assert [row.number for row in table.rows] == [3, 4, 5]
+    assert table.rows[2].title == "Strategieworkshop Markenbildung"
+
+
 def test_first_line_of_the_measure_cell_is_the_title_the_rest_the_description():
     text = (
         '"Maßnahme"\t"Mehrwert"\n'
