@@ -7,6 +7,7 @@ from strategy_portal.documents_views import document_urlpatterns
 
 from . import views, workspace_views
 from .documents import WorkshopDocument
+from .import_views import import_urlpatterns
 
 app_name = "workshops"
 
@@ -64,3 +65,5 @@ urlpatterns = [
         name="ws_item_move",
     ),
 ]
+
+urlpatterns += import_urlpatterns

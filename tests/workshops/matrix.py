@@ -3,8 +3,14 @@
 `populate` creates a published workshop (public pages, attachment, PDF) and a draft with two
 agenda items (the facilitator screens)."""
 
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
 from strategy_portal.models import GeneratedDocument
-from workshops.models import AgendaItem, Workshop, WorkshopStatus
+from workshops.import_forms import sign_table
+from workshops.import_views import preview_state
+from workshops.models import AgendaItem, GroupMeasure, Workshop, WorkshopGroup, WorkshopStatus
+from workshops.tables import read_paste, recognise
 
 from ..matrix import MISSING, POST_ONLY, PUBLIC, TO_LOGIN, WORKSPACE, PostCase, everyone, roles
 from .helpers import add_attachment, make_workshop
@@ -45,6 +51,7 @@ EXPECTED = {
 
 
 def populate(world, request):
+    populate_import(world, request)
     settings = request.getfixturevalue("settings")
     settings.MEDIA_ROOT = request.getfixturevalue("tmp_path") / "media"
     published = make_workshop(world.district, title="Expertenworkshop")
@@ -60,8 +67,9 @@ def populate(world, request):
 
 
 def kwarg_value(name, endpoint, world):
-    if not endpoint.key.startswith("workshops:"):
-        return None
+    value = import_kwarg_value(name, endpoint, world)
+    if value is not None or not endpoint.key.startswith("workshops:"):
+        return value
     if name == "slug":
         return world.objects["workshop"].slug
     if name == "pk":
@@ -136,3 +144,82 @@ POST = {
         changes=STAFF,
     ),
 }
+
+
+# --- The measure-table import ----------------------------------------------------------------
+
+BERLIN = ZoneInfo("Europe/Berlin")
+
+IMPORT_EXPECTED = {
+    "workshops:group_import": WORKSPACE,
+}
+
+IMPORT_TABLE = "Priorität\tMaßnahme\tMehrwert\n1\tKreis-IT-Schule\tFachkräfte\n"
+
+
+def populate_import(world, request):
+    workshop = Workshop.objects.create(
+        district=world.district,
+        title="Expert:innenworkshop",
+        slug="expertinnenworkshop",
+        start=datetime(2023, 6, 13, 13, tzinfo=BERLIN),
+        end=datetime(2023, 6, 13, 17, tzinfo=BERLIN),
+    )
+    world.objects["import_workshop"] = workshop
+    world.objects["import_group"] = WorkshopGroup.objects.create(
+        workshop=workshop, number=4, topic="Innovationsförderung bei Unternehmen"
+    )
+
+
+def import_kwarg_value(name, endpoint, world):
+    if endpoint.key != "workshops:group_import":
+        return None
+    if name == "slug":
+        return world.objects["import_workshop"].slug
+    if name == "number":
+        return str(world.objects["import_group"].number)
+    return None
+
+
+def _confirm_import(world):
+    """The confirmation a preview of IMPORT_TABLE sends."""
+    raw = read_paste(IMPORT_TABLE)
+    _header, mapping = recognise(raw)
+    data = {
+        "table": sign_table(raw, group_pk=world.objects["import_group"].pk),
+        "previewed": preview_state(mapping, True),
+        "action": "confirm",
+    }
+    data.update({f"column_{index}": name for index, name in mapping.items()})
+    return data
+
+
+def _group_measures(world):
+    return list(
+        GroupMeasure.objects.filter(group=world.objects["import_group"]).values_list(
+            "source_key", "measure__title"
+        )
+    )
+
+
+TEAM = frozenset({"facilitator", "district_admin", "site_admin"})
+IMPORTED = (302, "/landkreis-meissen/verwaltung/workshops/expertinnenworkshop/gruppen/4/import/")
+
+IMPORT_POST = {
+    "workshops:group_import": PostCase(
+        expected=roles(
+            403,
+            anonymous=TO_LOGIN,
+            facilitator=IMPORTED,
+            district_admin=IMPORTED,
+            site_admin=IMPORTED,
+        ),
+        state=_group_measures,
+        changes=TEAM,
+        data=_confirm_import,
+    ),
+}
+
+
+EXPECTED.update(IMPORT_EXPECTED)
+POST.update(IMPORT_POST)
