@@ -63,7 +63,10 @@ district_patterns = [
 
 # One include per app, below the ground floor's district pages (a floor's address never hides
 # another's): path("massnahmen/", include("measures.urls")), path("workshops/", include(...)), …
-APP_DISTRICT_URLS: list = []
+APP_DISTRICT_URLS: list = [
+    # Public pages under massnahmen/, workspace pages under verwaltung/: one namespace.
+    path("", include("measures.urls")),
+]
 
 urlpatterns = [
     path("", views.LandingView.as_view(), name="landing"),
