@@ -102,6 +102,7 @@ urlpatterns = [
     path("gebaerdensprache/", views.SignLanguagePageView.as_view(), name="site_sign_language"),
     # The apps' own addresses, including their parts below /<district>/, before the catch-all.
     path("", include("newsletters.urls")),
+    path("", include("measures.account_urls")),
     path("<slug:district>/", include(district_patterns + APP_DISTRICT_URLS)),
 ]
 
