@@ -78,6 +78,7 @@ def _comment_for(request, district, pk, **kwargs):
 # --- List -----------------------------------------------------------------------------------------
 
 
+@require_http_methods(["GET", "HEAD"])
 @district_view
 def measure_list(request, district):
     user = request.user
@@ -283,6 +284,7 @@ def _action_context(request, measure):
     }
 
 
+@require_http_methods(["GET", "HEAD"])
 @district_view
 def measure_detail(request, district, pk, slug):
     measure = _fresh_measure(request, district, pk)
