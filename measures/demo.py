@@ -67,10 +67,17 @@ MEASURES = {
                 (PUPILS, "Könnten dort nachmittags auch Schüler*innen lernen?", None),
             ],
             "status": [
-                (MEISSEN_ADMIN, Status.UNDER_EVALUATION,
-                 "Wir prüfen gemeinsam mit der Coworking-Studie, welche Gemeinden Räume haben."),
-                (MEISSEN_ADMIN, Status.PRIORITISED,
-                 "Im Expert*innenworkshop in Großenhain als erste Maßnahme der Gruppe priorisiert."),
+                (
+                    MEISSEN_ADMIN,
+                    Status.UNDER_EVALUATION,
+                    "Wir prüfen gemeinsam mit der Coworking-Studie, welche Gemeinden Räume haben.",
+                ),
+                (
+                    MEISSEN_ADMIN,
+                    Status.PRIORITISED,
+                    "Im Expert*innenworkshop in Großenhain als erste Maßnahme der Gruppe "
+                    "priorisiert.",
+                ),
             ],
             "answer": (
                 "Vielen Dank für den Vorschlag. Die Wirtschaftsförderung sucht derzeit zwei "
@@ -97,13 +104,20 @@ MEASURES = {
             "supporters": [CARPENTER, COMMUTER],
             "comments": [
                 (CARPENTER, "Genau das fehlt uns. Bitte auch vor Ort in der Werkstatt.", None),
-                (SPAMMER, "Kaufen Sie Ihre Maschinen doch einfach selbst!!! Alles billiger "
-                 "in meinem Shop: billig-maschinen.example", None),
+                (
+                    SPAMMER,
+                    "Kaufen Sie Ihre Maschinen doch einfach selbst!!! Alles billiger "
+                    "in meinem Shop: billig-maschinen.example",
+                    None,
+                ),
             ],
             "flag_comment": (1, COMMUTER, "Werbung für einen Shop, kein Beitrag zur Sache."),
             "status": [
-                (MEISSEN_ADMIN, Status.UNDER_EVALUATION,
-                 "Wird in der Bewertung nach den Kriterien des Landkreises eingeordnet."),
+                (
+                    MEISSEN_ADMIN,
+                    Status.UNDER_EVALUATION,
+                    "Wird in der Bewertung nach den Kriterien des Landkreises eingeordnet.",
+                ),
             ],
         },
         {
@@ -116,7 +130,9 @@ MEASURES = {
                 "im Monat in der Schule."
             ),
             "added_value": "Wissen bleibt im Ort, und beide Seiten verstehen sich besser.",
-            "feasibility": "Sofort möglich, braucht aber eine Person, die es dauerhaft organisiert.",
+            "feasibility": (
+                "Sofort möglich, braucht aber eine Person, die es dauerhaft organisiert."
+            ),
             "time_horizon": "short",
             "tags": ["Bildung", "Digitale Teilhabe"],
             "supporters": [CITIZEN],
@@ -146,14 +162,20 @@ MEASURES = {
             "supporters": [PENSIONER, CITIZEN, COMPANY],
             "followers": [PENSIONER],
             "comments": [
-                (PENSIONER, "Bitte auch mit Telefon-Bestellung, nicht jeder hat ein Smartphone.",
-                 None),
+                (
+                    PENSIONER,
+                    "Bitte auch mit Telefon-Bestellung, nicht jeder hat ein Smartphone.",
+                    None,
+                ),
                 (FARM_SHOP, "Guter Punkt – ein Anruf im Laden soll weiter reichen.", 0),
             ],
             "status": [
-                (ADMIN, Status.UNDER_EVALUATION,
-                 "Im Workshop „Nahversorgung, Einzelhandel und Gewerbe“ in Bad Salzhausen "
-                 "aufgegriffen; die Wirtschaftsförderung prüft die Kosten."),
+                (
+                    ADMIN,
+                    Status.UNDER_EVALUATION,
+                    "Im Workshop „Nahversorgung, Einzelhandel und Gewerbe“ in Bad Salzhausen "
+                    "aufgegriffen; die Wirtschaftsförderung prüft die Kosten.",
+                ),
             ],
         },
         {
@@ -170,9 +192,12 @@ MEASURES = {
             "supporters": [FARM_SHOP],
             "comments": [(COMPANY, "Bitte auch Abendkurse kennzeichnen.", None)],
             "status": [
-                (ADMIN, Status.NOT_PURSUED,
-                 "Ein solcher Kalender entsteht bereits beim Mittelstand-Digital Zentrum "
-                 "Darmstadt; wir verlinken ihn, statt einen zweiten zu bauen."),
+                (
+                    ADMIN,
+                    Status.NOT_PURSUED,
+                    "Ein solcher Kalender entsteht bereits beim Mittelstand-Digital Zentrum "
+                    "Darmstadt; wir verlinken ihn, statt einen zweiten zu bauen.",
+                ),
             ],
         },
     ],
@@ -212,9 +237,9 @@ def load_measures() -> dict[str, int]:
 
 
 def _load_measure(district, data, users, counts) -> None:
-    field = ActionField.objects.for_district(district).filter(
-        title__startswith=data["field"]
-    ).first()
+    field = (
+        ActionField.objects.for_district(district).filter(title__startswith=data["field"]).first()
+    )
     measure = services.measure_create(
         district=district,
         author=users[data["author"]],
@@ -242,7 +267,9 @@ def _load_measure(district, data, users, counts) -> None:
         counts["comments"] += 1
     if "flag_comment" in data:
         index, email, reason = data["flag_comment"]
-        _flag, created = services.flag_add(user=users[email], reason=reason, comment=comments[index])
+        _flag, created = services.flag_add(
+            user=users[email], reason=reason, comment=comments[index]
+        )
         counts["flags"] += created
     for email, status, reason in data.get("status", []):
         services.status_change(measure=measure, user=users[email], status=status, reason=reason)

@@ -59,9 +59,7 @@ class MeasureFilter(django_filters.FilterSet):
     origin = django_filters.ChoiceFilter(
         label=_("Origin"), choices=Origin.choices, empty_label=_("All")
     )
-    tag = django_filters.CharFilter(
-        label=_("Tag"), method="filter_tag", max_length=100
-    )
+    tag = django_filters.CharFilter(label=_("Tag"), method="filter_tag", max_length=100)
     kind = django_filters.ChoiceFilter(
         label=_("Proposed by"),
         choices=ParticipantKind.choices,
@@ -113,6 +111,18 @@ class MeasureFilter(django_filters.FilterSet):
         if data.get("q") and not sort:
             return queryset
         return queryset.sorted_by(sort or SortOrder.NEWEST)
+
+    MAIN_FIELDS = ("q", "sort")
+
+    @property
+    def more_fields(self):
+        """The bound fields behind "More filters" (all but search and sort)."""
+        return [self.form[name] for name in self.form.fields if name not in self.MAIN_FIELDS]
+
+    @property
+    def has_more_filters(self) -> bool:
+        """A filter behind "More filters" is set (or wrong): the section starts open."""
+        return any(self.form.data.get(field.name) for field in self.more_fields)
 
     @property
     def is_filtered(self) -> bool:

@@ -242,4 +242,3 @@ class NotificationSettingsForm(forms.Form):
         choices=NotificationFrequency.choices,
         widget=forms.RadioSelect,
     )
-

@@ -20,9 +20,7 @@ urlpatterns = [
     path("massnahmen/<int:pk>/folgen/", views.follow, name="follow"),
     path("massnahmen/<int:pk>/melden/", views.measure_flag, name="flag"),
     path("massnahmen/<int:pk>/kommentare/", views.comment_add, name="comment_add"),
-    path(
-        "massnahmen/kommentare/<int:pk>/bearbeiten/", views.comment_edit, name="comment_edit"
-    ),
+    path("massnahmen/kommentare/<int:pk>/bearbeiten/", views.comment_edit, name="comment_edit"),
     path("massnahmen/kommentare/<int:pk>/loeschen/", views.comment_delete, name="comment_delete"),
     path("massnahmen/kommentare/<int:pk>/melden/", views.comment_flag, name="comment_flag"),
 ]

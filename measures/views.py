@@ -129,7 +129,9 @@ def measure_propose(request, district):
         return render(
             request,
             "measures/preview.html",
-            _form_context(district, form, preview=form.measure_data(), tags=form.cleaned_data["tags"]),
+            _form_context(
+                district, form, preview=form.measure_data(), tags=form.cleaned_data["tags"]
+            ),
         )
     try:
         measure = services.measure_submit(
@@ -325,7 +327,9 @@ def support(request, district, pk):
     if not request.htmx:
         messages.success(
             request,
-            _("Thank you for your support.") if supports else _("Your support has been taken back."),
+            _("Thank you for your support.")
+            if supports
+            else _("Your support has been taken back."),
         )
     return _after_action(request, district, pk, "measures/_support.html", "unterstuetzen")
 
@@ -491,4 +495,3 @@ def notifications_off(request, token):
         services.notifications_off(user=user)
         return render(request, "measures/notifications_off.html", {"done": True})
     return render(request, "measures/notifications_off.html", {})
-

@@ -192,12 +192,16 @@ POST = {
     ),
     "measures_account:notification_settings": PostCase(
         expected=_redirect(SIGNED_IN, "/konto/profil/"),
-        state=lambda world: sorted(NotificationSettings.objects.values_list("user_id", "frequency")),
+        state=lambda world: sorted(
+            NotificationSettings.objects.values_list("user_id", "frequency")
+        ),
         changes=SIGNED_IN_ROLES,
         data={"frequency": "daily"},
     ),
     "measures_account:notifications_off": PostCase(
         expected=everyone(404),
-        state=lambda world: sorted(NotificationSettings.objects.values_list("user_id", "frequency")),
+        state=lambda world: sorted(
+            NotificationSettings.objects.values_list("user_id", "frequency")
+        ),
     ),
 }

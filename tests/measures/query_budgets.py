@@ -3,8 +3,8 @@ tests/strategy_portal/test_query_counts.py): list and detail at most 12 queries,
 number of measures (10 → 100) and comments (5 → 100)."""
 
 from measures import services
-from strategy_portal.models import ActionField
 from measures.models import Comment, Measure
+from strategy_portal.models import ActionField
 
 from ..factories import ActionFieldFactory, MeasureFactory, UserFactory
 
@@ -17,7 +17,12 @@ PAGES = [
     ("measures", "/landkreis-meissen/massnahmen/", None, 12),
     ("measures, signed in", "/landkreis-meissen/massnahmen/", "citizen", 12),
     ("measures, most supported", "/landkreis-meissen/massnahmen/?sort=supported", None, 12),
-    ("measures, filtered and searched", "/landkreis-meissen/massnahmen/?q=Coworking&status=proposed", None, 12),
+    (
+        "measures, filtered and searched",
+        "/landkreis-meissen/massnahmen/?q=Coworking&status=proposed",
+        None,
+        12,
+    ),
     ("measure", _detail, None, 12),
     ("measure, signed in", _detail, "citizen", 12),
     ("measure, team", _detail, "facilitator", 12),

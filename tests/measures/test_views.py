@@ -94,7 +94,9 @@ def test_list_filters_by_tag_and_author_kind(client, district, citizen):
     services.measure_create(
         district=district, author=company, title="Automatisierung", description="x", tags=["KMU"]
     )
-    services.measure_create(district=district, author=citizen, title="Jung hilft Alt", description="x")
+    services.measure_create(
+        district=district, author=citizen, title="Jung hilft Alt", description="x"
+    )
 
     by_tag = text_of(client.get(list_url(district), {"tag": "kmu"}))
     by_kind = text_of(client.get(list_url(district), {"kind": "citizen"}))
@@ -280,7 +282,9 @@ def test_company_can_propose_measure(login, district):
         ("time_horizon", "forever", "Bitte eine gültige Auswahl treffen."),
     ],
 )
-def test_bad_input_gets_a_german_message_on_its_field(login, citizen, district, field, value, message):
+def test_bad_input_gets_a_german_message_on_its_field(
+    login, citizen, district, field, value, message
+):
     response = login(citizen).post(
         f"/{district.slug}/massnahmen/neu/", proposal(step="publish", **{field: value})
     )
@@ -627,7 +631,9 @@ def test_replying_to_a_comment_of_another_measure_is_not_found(
     assert Comment.objects.count() == 1
 
 
-def test_commenting_on_a_hidden_measure_is_forbidden(login, company, measure, district, facilitator):
+def test_commenting_on_a_hidden_measure_is_forbidden(
+    login, company, measure, district, facilitator
+):
     services.moderation_hide(moderator=facilitator, reason="Werbung", measure=measure)
 
     response = login(company).post(
@@ -665,7 +671,9 @@ def test_author_edits_comment_within_fifteen_minutes_marked_edited(
     comment = services.comment_add(measure=measure, author=company, body="Erste Fassung")
     client = login(company)
 
-    client.post(f"/{district.slug}/massnahmen/kommentare/{comment.pk}/bearbeiten/", {"body": "Zweite"})
+    client.post(
+        f"/{district.slug}/massnahmen/kommentare/{comment.pk}/bearbeiten/", {"body": "Zweite"}
+    )
 
     comment.refresh_from_db()
     assert comment.body == "Zweite"
@@ -794,7 +802,9 @@ def test_forged_link_changes_nothing(client, citizen):
     assert NotificationSettings.frequency_of(citizen) == NotificationFrequency.INSTANT
 
 
-def test_mails_link_to_the_turn_off_page(measure, citizen, facilitator, django_capture_on_commit_callbacks):
+def test_mails_link_to_the_turn_off_page(
+    measure, citizen, facilitator, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         services.status_change(
             measure=measure, user=facilitator, status=Status.UNDER_EVALUATION, reason="Prüfung"
