@@ -117,8 +117,9 @@ def test_list_sorts_by_most_supported(client, district, citizen, company):
 
 
 def test_search_finds_words_in_the_description(client, district):
-    MeasureFactory(district=district, title="Idee A", description="Ein Shuttle für die Schicht.")
-    MeasureFactory(district=district, title="Idee B", description="Ein Tourismusportal.")
+    # Through the service, which keeps the PostgreSQL search index up to date.
+    services.measure_create(district=district, title="Idee A", description="Ein Shuttle für alle.")
+    services.measure_create(district=district, title="Idee B", description="Ein Tourismusportal.")
 
     html = text_of(client.get(list_url(district), {"q": "Shuttle"}))
 
@@ -173,10 +174,13 @@ def test_list_filter_of_another_districts_action_field_is_refused(client, distri
 
 
 def test_htmx_request_gets_only_the_results(client, district):
-    MeasureFactory(district=district, title="Gästekarte")
+    services.measure_create(district=district, title="Gästekarte", description="Eine Karte.")
 
     response = client.get(
-        list_url(district), {"q": "Gäste"}, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="measure-results"
+        list_url(district),
+        {"q": "Gästekarte"},
+        HTTP_HX_REQUEST="true",
+        HTTP_HX_TARGET="measure-results",
     )
 
     html = text_of(response)
