@@ -396,11 +396,13 @@ def app_demo_loaders():
 
     workshops_loader.__module__ = "workshops.demo"
     measures_loader.__module__ = "measures.demo"
+    demo.loaders()  # the apps' real loaders are discovered once; they stand aside here
+    real = list(demo._loaders)
+    demo._loaders.clear()
     demo.register(workshops_loader)
     demo.register(measures_loader)
     yield calls
-    demo._loaders.remove(workshops_loader)
-    demo._loaders.remove(measures_loader)
+    demo._loaders[:] = real
 
 
 def test_load_demo_runs_every_apps_loader_after_the_ground_floor_in_floor_order(
