@@ -188,4 +188,5 @@ def load_measures_of_the_strategy() -> dict[str, int]:
     return created
 
 
-from . import evaluation_demo  # noqa: E402, F401 (registers the evaluation's loader)
+# The other parts of the measures demo register their own loaders.
+from . import evaluation_demo, participation_demo  # noqa: E402, F401

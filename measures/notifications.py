@@ -11,7 +11,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.crypto import constant_time_compare, salted_hmac
 
 SALT = "measures.notifications.off"
-# Used until the view's URL exists; the view keeps this address.
+# The address of `measures_account:notifications_off`, for a configuration without it.
 FALLBACK_PATH = "/konto/benachrichtigungen/aus/{token}/"
 
 
@@ -43,7 +43,7 @@ def read_unsubscribe_token(token: str):
 def unsubscribe_url(user) -> str:
     token = unsubscribe_token(user)
     try:
-        path = reverse("measures:notifications_off", kwargs={"token": token})
+        path = reverse("measures_account:notifications_off", kwargs={"token": token})
     except NoReverseMatch:
         path = FALLBACK_PATH.format(token=token)
     return f"{settings.SITE_URL}{path}"

@@ -1,67 +1,53 @@
-"""Sections of the district home page and of the landing page that other parts contribute.
+"""Sections that apps add to pages of the ground floor, which cannot import them.
 
-    # <app>/sections.py
+An app registers its sections in its own `sections.py` (found like `navigation.py`):
+
+    # measures/sections.py
     from strategy_portal.sections import Section, register
 
-    register(Section(key="next-dates", template="workshops/_home_dates.html", position=20,
-                     context=lambda request, district: {"dates": ...}), page="district_home")
+    def top_measures(request, district):
+        return {"measures": Measure.objects.for_district(district)...[:3]}
 
-- `page`: "district_home" (`/<district>/`) or "landing" (`/`);
-- `template`: rendered with the page's context plus `section` (what `context` returned);
-- `context(request, district)`: the section's data (`district` is None on the landing page);
-  returning None leaves the section out;
-- `position`: order on the page, lower first (the current phase is 10).
+    register(Section(key="measures", page="district_home",
+                     template="measures/sections/district_home.html",
+                     context=top_measures, position=20))
 
-Apps' `sections.py` modules are found like their `navigation.py`.
+Pages with sections: "district_home" (object: the District), "landing" (object: None) and
+"profile" (object: the user).
+A page draws them with `{% page_sections "district_home" district %}` (template tags `portal`):
+each section's template is rendered with the page's context plus what `context(request, obj)`
+returns; a section whose function returns None is left out. Sections appear by `position`
+(the navigation's positions: measures 20, workshops 30, …).
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 from .discovery import app_modules
-
-PAGES = ("district_home", "landing")
 
 
 @dataclass(frozen=True)
 class Section:
     key: str
+    page: str
     template: str
+    context: Callable | None = None
     position: int = 50
-    context: Callable[[Any, Any], dict | None] | None = None
 
 
-@dataclass(frozen=True)
-class RenderedSection:
-    key: str
-    template: str
-    context: dict
+_sections: dict[tuple[str, str], Section] = {}
 
 
-_sections: dict[str, dict[str, Section]] = {page: {} for page in PAGES}
-
-
-def register(section: Section, *, page: str = "district_home") -> Section:
-    if page not in PAGES:
-        raise ValueError(f"Unknown page {page!r}; one of {PAGES}")
-    _sections[page][section.key] = section
+def register(section: Section) -> Section:
+    """Add a section to a page (registering the same page and key again replaces it)."""
+    _sections[(section.page, section.key)] = section
     return section
 
 
-def unregister(key: str, *, page: str = "district_home") -> None:
-    _sections[page].pop(key, None)
-
-
-def sections_for(page: str, request, district=None) -> list[RenderedSection]:
-    """The sections of `page` with their data, in order."""
+def sections_for(page: str) -> list[Section]:
     app_modules("{app}.sections")
-    result = []
-    for section in sorted(_sections[page].values(), key=lambda s: (s.position, s.key)):
-        data = section.context(request, district) if section.context else {}
-        if data is not None:
-            result.append(RenderedSection(section.key, section.template, data))
-    return result
+    found = [section for (name, _key), section in _sections.items() if name == page]
+    return sorted(found, key=lambda section: (section.position, section.key))
 
 
 def _current_phase(request, district):
@@ -75,12 +61,14 @@ def _current_phase(request, district):
     today = timezone.localdate()
     current = next((p for p in phases if p.start <= today <= p.end), None)
     upcoming = next((p for p in phases if p.start > today), None)
-    return {"phase": current, "next_phase": upcoming, "phases": phases}
+    # The template reads `section.…`, as the sections of other pages do.
+    return {"section": {"phase": current, "next_phase": upcoming, "phases": phases}}
 
 
 register(
     Section(
         key="current-phase",
+        page="district_home",
         template="strategy_portal/_home_phase.html",
         position=10,
         context=_current_phase,

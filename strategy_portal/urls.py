@@ -107,6 +107,7 @@ urlpatterns = [
     *strategy_urls.site_urlpatterns,
     # The apps' own addresses, including their parts below /<district>/, before the catch-all.
     path("", include("newsletters.urls")),
+    path("", include("measures.account_urls")),
     path("<slug:district>/", include(district_patterns + APP_DISTRICT_URLS)),
 ]
 

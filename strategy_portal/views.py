@@ -24,7 +24,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.generic import FormView, ListView, TemplateView, UpdateView
 
-from . import easy_language, sections, services
+from . import easy_language, services
 from .districts import DistrictMixin, DistrictPermissionMixin, district_view
 from .forms import (
     AccountDeleteForm,
@@ -66,7 +66,6 @@ class LandingView(ListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["landing_sections"] = sections.sections_for("landing", self.request)
         return context
 
     def get_queryset(self):
@@ -84,9 +83,6 @@ class DistrictHomeView(DistrictMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["action_fields"] = ActionField.objects.for_district(self.district)
-        context["home_sections"] = sections.sections_for(
-            "district_home", self.request, self.district
-        )
         return context
 
 
@@ -297,9 +293,6 @@ class WorkspaceView(DistrictPermissionMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         context["team"] = Membership.objects.for_district(self.district).select_related("user")
         context["action_fields"] = ActionField.objects.for_district(self.district)
-        context["home_sections"] = sections.sections_for(
-            "district_home", self.request, self.district
-        )
         return context
 
 

@@ -25,9 +25,9 @@ site_urlpatterns = [
 register_section(
     Section(
         key="good-examples",
+        page="landing",
         template="strategy_portal/strategy/_landing_teaser.html",
         position=50,
         context=views.landing_teaser,
     ),
-    page="landing",
 )

@@ -214,4 +214,4 @@ def good_examples(request):
 def landing_teaser(request, district):
     """The newest good examples, for the landing page (a section, see `sections`)."""
     measures = list(implemented_measures()[:3])
-    return {"measures": measures} if measures else None
+    return {"section": {"measures": measures}} if measures else None

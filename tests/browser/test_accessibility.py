@@ -333,3 +333,72 @@ def test_strategy_statistics_and_good_examples_have_no_axe_violations(
         if violations:
             reports.append(format_violations(axe_page.url, violations))
     assert not reports, "\n\n".join(reports)
+
+
+def test_measure_pages_have_no_axe_violations(
+    live_server, axe_page, axe_source, district_with_content, facilitator
+):
+    """The measure list, a measure with its thread (as a visitor and as a participant), and the
+    proposal form empty, with errors and as a preview."""
+    from measures import services as measure_services
+
+    district = district_with_content
+    field = district.strategy_portal_actionfield_set.first()
+    author = UserFactory(email="jana@example.org", display_name="Jana aus Großenhain")
+    company = UserFactory(
+        email="tischlerei@example.org", kind="company", organisation_name="Tischlerei Hahn GmbH"
+    )
+    measure = measure_services.measure_submit(
+        district=district,
+        author=author,
+        title="Coworking auf Probe im Dorfgemeinschaftshaus",
+        description="Ein Raum, schnelles Internet, drei Monate zum Ausprobieren.",
+        added_value="Weniger Pendeln.",
+        feasibility="Popup-Test mit Hochschule.",
+        time_horizon="short",
+        action_field=field,
+        tags=["Coworking"],
+    )
+    measure_services.support_add(measure=measure, user=company)
+    first = measure_services.comment_add(measure=measure, author=company, body="Gute Idee!")
+    reply = measure_services.comment_add(
+        measure=measure, author=author, body="Danke!", parent=first
+    )
+    measure_services.comment_add(measure=measure, author=company, body="Gern.", parent=reply)
+    hidden = measure_services.comment_add(measure=measure, author=company, body="Unfreundlich")
+    measure_services.moderation_hide(moderator=facilitator, reason="Ton", comment=hidden)
+    measure_services.status_change(
+        measure=measure, user=facilitator, status="under_evaluation", reason="Wir prüfen."
+    )
+    measure_services.answer_publish(measure=measure, user=facilitator, text="Danke für die Idee.")
+
+    base = live_server.url
+    reports = []
+
+    def check(name):
+        screenshot(axe_page, f"axe-{name}")
+        violations = run_axe(axe_page, axe_source)
+        if violations:
+            reports.append(format_violations(axe_page.url, violations))
+
+    for name, path in [
+        ("measures", f"/{district.slug}/massnahmen/"),
+        ("measures-filtered", f"/{district.slug}/massnahmen/?status=proposed&q=Coworking"),
+        ("measure", measure.get_absolute_url()),
+    ]:
+        axe_page.goto(base + path)
+        check(name)
+
+    log_in(axe_page, base, author.email, PASSWORD)
+    axe_page.goto(base + measure.get_absolute_url())
+    check("measure-participant")
+    axe_page.goto(f"{base}/{district.slug}/massnahmen/neu/")
+    assert axe_page.locator("h1").count() == 1
+    check("measure-propose")
+    form = axe_page.locator("main form.sp-form")
+    form.locator("input[name='title']").fill("")
+    with axe_page.expect_navigation():
+        form.locator("button[name='step']").click()
+    assert axe_page.locator("[aria-invalid='true']").count() >= 1
+    check("measure-propose-errors")
+    assert not reports, "\n\n".join(reports)

@@ -23,6 +23,7 @@ from ..matrix import (
     PostCase,
     roles,
 )
+from . import matrix_public
 
 EXPECTED = {
     # Logs of the measures app are read-only in the admin; blocks are lifted by an action.
@@ -364,15 +365,22 @@ def workspace_kwarg_value(name, endpoint, world):
     return None
 
 
+# The public pages' rows are in matrix_public.py.
 EXPECTED.update(WORKSPACE_EXPECTED)
+EXPECTED.update(matrix_public.EXPECTED)
 POST.update(WORKSPACE_POST)
+POST.update(matrix_public.POST)
 
 
 def kwarg_value(name, endpoint, world):
-    value = _evaluation_kwarg_value(name, endpoint, world)
-    return value if value is not None else workspace_kwarg_value(name, endpoint, world)
+    for part in (_evaluation_kwarg_value, workspace_kwarg_value, matrix_public.kwarg_value):
+        value = part(name, endpoint, world)
+        if value is not None:
+            return value
+    return None
 
 
 def populate(world, request):
+    matrix_public.populate(world, request)
     _evaluation_populate(world, request)
     populate_workspace(world, request)

@@ -5,6 +5,7 @@ from measures import services
 from measures.models import AnswerTemplate, Comment, Measure, ModerationAction
 
 from ..factories import AnswerTemplateFactory, MeasureFactory, UserFactory
+from . import query_budgets_public
 
 WORKSPACE = "/landkreis-meissen/verwaltung"
 
@@ -52,7 +53,7 @@ def _add(district, moderator, n):
         services.moderation_restore(moderator=moderator, measure=item, reason="Doch nicht")
 
 
-def populate(district, request):
+def _populate_workspace(district, request):
     moderator = request.getfixturevalue("facilitator")
     request.getfixturevalue("district_admin")
     measure = MeasureFactory(district=district, title="Budget: Maßnahme")
@@ -61,9 +62,23 @@ def populate(district, request):
     _add(district, moderator, 2)
 
 
-def grow(district, request, **sizes):
+def _grow_workspace(district, request, **sizes):
     moderator = request.getfixturevalue("facilitator")
     _add(district, moderator, 20)
     assert Comment.objects.filter(measure__district=district, is_hidden=True).count() >= 20
     assert ModerationAction.objects.for_district(district).count() >= 40
     assert AnswerTemplate.objects.for_district(district).count() >= 20
+
+
+# The public pages' budgets are in query_budgets_public.py.
+PAGES = [*PAGES, *query_budgets_public.PAGES]
+
+
+def populate(district, request):
+    query_budgets_public.populate(district, request)
+    _populate_workspace(district, request)
+
+
+def grow(district, request, **sizes):
+    query_budgets_public.grow(district, request, **sizes)
+    _grow_workspace(district, request, **sizes)

@@ -114,3 +114,19 @@ def test_support_and_take_back_racing_keep_count_equal_to_rows(district):
     rows = Support.objects.filter(measure=measure).count()
     assert measure.support_count == rows
     assert measure.support_count_citizen == rows
+
+
+@pytest.mark.django_db
+def test_list_search_shows_highlighted_snippets(client, district, citizen):
+    services.measure_submit(
+        district=district,
+        author=citizen,
+        title="Dorfladen",
+        description="Im Dorfladen entsteht ein kleiner Coworking-Raum mit WLAN <b>fett</b>.",
+    )
+
+    response = client.get(f"/{district.slug}/massnahmen/", {"q": "Coworking"})
+
+    html = response.content.decode()
+    assert "<mark>Coworking" in html
+    assert "<b>fett</b>" not in html  # the snippet is escaped; only the marks are markup

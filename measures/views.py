@@ -1,0 +1,497 @@
+"""The public pages of measures: list, propose, the measure with its thread, and the small POST
+actions (support, follow, comment, flag). Every action works without JavaScript (a POST and a
+redirect back to the place it came from); with htmx, support and follow swap their button in
+place and the list updates without a reload.
+
+Writes go through `measures.services`, which check permissions again; a `ValidationError` from a
+service becomes a message on the form field it names.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Exists, OuterRef
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_POST
+
+from strategy_portal.districts import district_view
+
+from . import services
+from .filters import MeasureFilter
+from .forms import (
+    CommentEditForm,
+    CommentForm,
+    FlagForm,
+    MeasureForm,
+    NotificationSettingsForm,
+    ProposeForm,
+    WithdrawForm,
+)
+from .models import (
+    Comment,
+    Follow,
+    Measure,
+    NotificationSettings,
+    Support,
+    tags_in_use,
+)
+from .notifications import read_unsubscribe_token
+from .provenance import provenance_of
+
+PAGE_SIZE = 20
+TAG_SUGGESTIONS = 50
+
+
+def add_service_errors(form, error: ValidationError) -> None:
+    """Put a service's ValidationError on the form: on its field if the form has one."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def _measure_of(district, pk):
+    return get_object_or_404(
+        Measure.objects.for_district(district).select_related("district", "author"), pk=pk
+    )
+
+
+def _measure_for(request, district, pk, **kwargs):
+    """The measure of a URL, for a permission check by `district_view`."""
+    return _measure_of(district, pk)
+
+
+def _comment_for(request, district, pk, **kwargs):
+    return get_object_or_404(
+        Comment.objects.select_related("measure", "measure__district", "author"),
+        pk=pk,
+        measure__district=district,
+    )
+
+
+# --- List -----------------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "HEAD"])
+@district_view
+def measure_list(request, district):
+    user = request.user
+    measures = Measure.objects.for_district(district).visible_to(user).for_list(user)
+    measure_filter = MeasureFilter(request.GET or None, queryset=measures, district=district)
+    paginator = Paginator(measure_filter.sorted_qs(), PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "district": district,
+        "filter": measure_filter,
+        "page": page,
+        "query": query.urlencode(),
+        "tag_suggestions": tags_in_use(district)[:TAG_SUGGESTIONS],
+        "can_propose": user.has_perm("measures.propose_measure", district),
+    }
+    if request.htmx and request.htmx.target == "measure-results":
+        return render(request, "measures/_results.html", context)
+    return render(request, "measures/list.html", context)
+
+
+# --- Propose, edit, withdraw ----------------------------------------------------------------------
+
+
+def _form_context(district, form, **extra):
+    return {
+        "district": district,
+        "form": form,
+        "tag_suggestions": tags_in_use(district)[:TAG_SUGGESTIONS],
+        **extra,
+    }
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@district_view("measures.propose_measure")
+def measure_propose(request, district):
+    """Write, preview, publish. The preview shows the measure as it will look, with the form's
+    values carried in hidden fields; "Change" goes back to the form with them."""
+    if request.method != "POST":
+        form = ProposeForm(district=district)
+        return render(request, "measures/form.html", _form_context(district, form, mode="propose"))
+    form = ProposeForm(request.POST, district=district)
+    step = request.POST.get("step")
+    if not form.is_valid() or step == "edit":
+        return render(request, "measures/form.html", _form_context(district, form, mode="propose"))
+    if step != "publish":
+        return render(
+            request,
+            "measures/preview.html",
+            _form_context(
+                district, form, preview=form.measure_data(), tags=form.cleaned_data["tags"]
+            ),
+        )
+    try:
+        measure = services.measure_submit(
+            district=district,
+            author=request.user,
+            tags=form.cleaned_data["tags"],
+            **form.measure_data(),
+        )
+    except ValidationError as error:
+        add_service_errors(form, error)
+        return render(request, "measures/form.html", _form_context(district, form, mode="propose"))
+    messages.success(request, _("Thank you! Your proposal has been published."))
+    return redirect(measure.get_absolute_url())
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@district_view("measures.change_measure", fn=_measure_for)
+def measure_edit(request, district, pk):
+    measure = _measure_of(district, pk)
+    if request.method != "POST":
+        initial = {
+            "title": measure.title,
+            "description": measure.description,
+            "added_value": measure.added_value,
+            "feasibility": measure.feasibility,
+            "time_horizon": measure.time_horizon,
+            "success_criteria": measure.success_criteria,
+            "funding_idea": measure.funding_idea,
+            "action_field": measure.action_field_id,
+            "tags": [tag.name for tag in measure.tags.all()],
+        }
+        form = MeasureForm(initial=initial, district=district)
+    else:
+        form = MeasureForm(request.POST, district=district)
+        if form.is_valid():
+            try:
+                services.measure_update(
+                    measure=measure,
+                    user=request.user,
+                    tags=form.cleaned_data["tags"],
+                    **form.measure_data(),
+                )
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, _("Your changes have been saved."))
+                return redirect(measure.get_absolute_url())
+    return render(
+        request,
+        "measures/form.html",
+        _form_context(district, form, mode="edit", measure=measure),
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@district_view("measures.withdraw_measure", fn=_measure_for)
+def measure_withdraw(request, district, pk):
+    measure = _measure_of(district, pk)
+    form = WithdrawForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.measure_withdraw(
+                measure=measure, user=request.user, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The measure has been withdrawn."))
+            return redirect(measure.get_absolute_url())
+    return render(
+        request, "measures/withdraw.html", {"district": district, "measure": measure, "form": form}
+    )
+
+
+# --- The measure ----------------------------------------------------------------------------------
+
+
+def _with_user_state(queryset, user):
+    if user.is_authenticated:
+        queryset = queryset.annotate(
+            user_supports=Exists(Support.objects.filter(measure=OuterRef("pk"), user=user)),
+            user_follows=Exists(Follow.objects.filter(measure=OuterRef("pk"), user=user)),
+        )
+    return queryset
+
+
+def _fresh_measure(request, district, pk):
+    queryset = Measure.objects.for_district(district).select_related(
+        "district", "author", "recorded_by", "action_field", "merged_into"
+    )
+    return get_object_or_404(_with_user_state(queryset, request.user), pk=pk)
+
+
+def build_thread(comments, *, user, is_team):
+    """The comments as a tree of (comment, replies), with what the viewer may see and do."""
+    children: dict[int | None, list] = {}
+    for comment in comments:
+        comment.shown_hidden = comment.is_hidden and (
+            is_team or (user.is_authenticated and comment.author_id == user.pk)
+        )
+        comment.can_edit = user.has_perm("measures.change_comment", comment)
+        comment.can_delete = user.has_perm("measures.delete_comment", comment)
+        comment.can_reply = user.has_perm("measures.reply_comment", comment)
+        comment.can_flag = (
+            user.has_perm("measures.flag", comment)
+            and not comment.is_deleted
+            and not comment.is_hidden
+        )
+        children.setdefault(comment.parent_id, []).append(comment)
+
+    def branch(parent_id):
+        return [{"comment": c, "replies": branch(c.pk)} for c in children.get(parent_id, [])]
+
+    return branch(None)
+
+
+def render_measure(request, district, measure, *, comment_form=None, status=200):
+    user = request.user
+    is_team = user.has_perm("measures.moderate", measure)
+    can_view = user.has_perm("measures.view_measure", measure)
+    context = {"district": district, "measure": measure, "can_view": can_view}
+    if can_view:
+        comments = list(measure.comments.for_thread())
+        by_id = {comment.pk: comment for comment in comments}
+        for comment in comments:
+            comment.measure = measure
+            comment.reply_to_comment = by_id.get(comment.reply_to_id)
+        context.update(
+            provenance=provenance_of(measure),
+            tags=list(measure.tags.all()),
+            status_changes=list(measure.status_changes.select_related("changed_by")),
+            thread=build_thread(comments, user=user, is_team=is_team),
+            comment_form=comment_form or CommentForm(),
+            is_team=is_team,
+            can_comment=user.has_perm("measures.comment_measure", measure),
+            can_edit=user.has_perm("measures.change_measure", measure),
+            can_withdraw=user.has_perm("measures.withdraw_measure", measure),
+            can_flag=user.has_perm("measures.flag", measure),
+            is_closed=not measure.is_open,
+            **_action_context(request, measure),
+        )
+    return render(request, "measures/detail.html", context, status=status)
+
+
+def _action_context(request, measure):
+    user = request.user
+    return {
+        "can_support": user.has_perm("measures.support_measure", measure),
+        "can_follow": user.has_perm("measures.follow_measure", measure),
+        "user_supports": getattr(measure, "user_supports", False),
+        "user_follows": getattr(measure, "user_follows", False),
+    }
+
+
+@require_http_methods(["GET", "HEAD"])
+@district_view
+def measure_detail(request, district, pk, slug):
+    measure = _fresh_measure(request, district, pk)
+    if measure.merged_into_id:
+        messages.info(
+            request,
+            _(
+                "The measure “%(title)s” described the same idea as this one and has been "
+                "merged into it."
+            )
+            % {"title": measure.title},
+        )
+        return redirect(measure.merged_into.get_absolute_url())
+    if slug != measure.slug:
+        return redirect(measure.get_absolute_url(), permanent=True)
+    return render_measure(request, district, measure)
+
+
+# --- Support and follow ---------------------------------------------------------------------------
+
+
+def _after_action(request, district, pk, template, anchor):
+    measure = _fresh_measure(request, district, pk)
+    if request.htmx:
+        return render(
+            request,
+            template,
+            {"district": district, "measure": measure, **_action_context(request, measure)},
+        )
+    return redirect(f"{measure.get_absolute_url()}#{anchor}")
+
+
+@require_POST
+@district_view("measures.support_measure", fn=_measure_for)
+def support(request, district, pk):
+    measure = _measure_of(district, pk)
+    supports = services.support_toggle(measure=measure, user=request.user)
+    if not request.htmx:
+        messages.success(
+            request,
+            _("Thank you for your support.")
+            if supports
+            else _("Your support has been taken back."),
+        )
+    return _after_action(request, district, pk, "measures/_support.html", "unterstuetzen")
+
+
+@require_POST
+@district_view("measures.follow_measure", fn=_measure_for)
+def follow(request, district, pk):
+    measure = _measure_of(district, pk)
+    follows = services.follow_toggle(measure=measure, user=request.user)
+    if not request.htmx:
+        messages.success(
+            request,
+            _("You follow this measure now. We will write to you when something happens.")
+            if follows
+            else _("You no longer follow this measure."),
+        )
+    return _after_action(request, district, pk, "measures/_follow.html", "folgen")
+
+
+# --- Comments -------------------------------------------------------------------------------------
+
+
+@require_POST
+@district_view("measures.comment_measure", fn=_measure_for)
+def comment_add(request, district, pk):
+    measure = _fresh_measure(request, district, pk)
+    form = CommentForm(request.POST)
+    parent = None
+    if form.is_valid():
+        parent_id = form.cleaned_data.get("parent")
+        if parent_id:
+            parent = get_object_or_404(Comment.objects.filter(measure=measure), pk=parent_id)
+            if not request.user.has_perm("measures.reply_comment", parent):
+                raise PermissionDenied
+        try:
+            comment = services.comment_add(
+                measure=measure, author=request.user, body=form.cleaned_data["body"], parent=parent
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Your comment has been published."))
+            return redirect(comment.get_absolute_url())
+    return render_measure(request, district, measure, comment_form=form, status=400)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@district_view("measures.change_comment", fn=_comment_for)
+def comment_edit(request, district, pk):
+    comment = _comment_for(request, district, pk)
+    form = CommentEditForm(request.POST or None, initial={"body": comment.body})
+    if request.method == "POST" and form.is_valid():
+        try:
+            comment = services.comment_edit(
+                comment=comment, user=request.user, body=form.cleaned_data["body"]
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Your comment has been changed."))
+            return redirect(comment.get_absolute_url())
+    return render(
+        request,
+        "measures/comment_edit.html",
+        {"district": district, "comment": comment, "measure": comment.measure, "form": form},
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@district_view("measures.delete_comment", fn=_comment_for)
+def comment_delete(request, district, pk):
+    comment = _comment_for(request, district, pk)
+    if request.method == "POST":
+        services.comment_delete(comment=comment, user=request.user)
+        messages.success(request, _("Your comment has been deleted."))
+        return redirect(comment.get_absolute_url())
+    return render(
+        request,
+        "measures/comment_delete.html",
+        {"district": district, "comment": comment, "measure": comment.measure},
+    )
+
+
+# --- Flags ----------------------------------------------------------------------------------------
+
+
+def _flag(request, district, *, measure=None, comment=None):
+    item_measure = measure or comment.measure
+    form = FlagForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            _flag_row, created = services.flag_add(
+                user=request.user,
+                reason=form.cleaned_data["reason"],
+                measure=measure,
+                comment=comment,
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("Thank you. The moderation team will look at your report.")
+                if created
+                else _("You have reported this already. The moderation team will look at it."),
+            )
+            anchor = f"#{comment.anchor}" if comment is not None else ""
+            return redirect(f"{item_measure.get_absolute_url()}{anchor}")
+    return render(
+        request,
+        "measures/flag.html",
+        {
+            "district": district,
+            "measure": item_measure,
+            "comment": comment,
+            "form": form,
+        },
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@district_view("measures.flag", fn=_measure_for)
+def measure_flag(request, district, pk):
+    return _flag(request, district, measure=_measure_of(district, pk))
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@district_view("measures.flag", fn=_comment_for)
+def comment_flag(request, district, pk):
+    comment = _comment_for(request, district, pk)
+    if comment.is_deleted:
+        raise Http404
+    return _flag(request, district, comment=comment)
+
+
+# --- Notifications (account pages, outside a district) --------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def notification_settings(request):
+    form = NotificationSettingsForm(
+        request.POST or None,
+        initial={"frequency": NotificationSettings.frequency_of(request.user)},
+    )
+    if request.method == "POST" and form.is_valid():
+        services.notification_settings_set(
+            user=request.user, frequency=form.cleaned_data["frequency"]
+        )
+        messages.success(request, _("Your notification settings have been saved."))
+        return redirect(reverse("profile") + "#benachrichtigungen")
+    return render(request, "measures/notification_settings.html", {"form": form})
+
+
+@csrf_exempt  # the signed token is the proof; mail providers send the RFC 8058 POST without a form
+@require_http_methods(["GET", "HEAD", "POST"])
+def notifications_off(request, token):
+    """GET shows a button (mail scanners open links); POST turns the notifications off."""
+    user = read_unsubscribe_token(token)
+    if user is None:
+        return render(request, "measures/notifications_off.html", {"invalid": True}, status=404)
+    if request.method == "POST":
+        services.notifications_off(user=user)
+        return render(request, "measures/notifications_off.html", {"done": True})
+    return render(request, "measures/notifications_off.html", {})
