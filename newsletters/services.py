@@ -462,10 +462,10 @@ def deliveries_create(*, newsletter: Newsletter) -> int:
 
 
 @transaction.atomic
-def newsletter_start(*, newsletter_id: int) -> bool:
+def newsletter_start(*, newsletter_id: int, now=None) -> bool:
     """A scheduled newsletter whose time has come: record its deliveries and hand it to the
     workers. Returns False if it was not due (cancelled, started by another worker)."""
-    now = timezone.now()
+    now = now or timezone.now()
     started = (
         Newsletter.objects.filter(pk=newsletter_id)
         .due(now=now)
@@ -829,7 +829,7 @@ def newsletters_sweep(*, now=None) -> int:
     now = now or timezone.now()
     handed_on = 0
     for newsletter_id in Newsletter.objects.due(now=now).values_list("pk", flat=True):
-        handed_on += newsletter_start(newsletter_id=newsletter_id)
+        handed_on += newsletter_start(newsletter_id=newsletter_id, now=now)
     for newsletter_id in Newsletter.objects.filter(status=NewsletterStatus.SENDING).values_list(
         "pk", flat=True
     ):
