@@ -24,9 +24,7 @@ def test_all_confirmed_leaves_out_pending_unsubscribed_bounced_and_other_distric
     make_subscription("ja@example.org")
     make_subscription("offen@example.org", status="pending")
     make_subscription("weg@example.org", status="unsubscribed")
-    make_subscription(
-        "bounce@example.org", delivery_problem=DeliveryProblem.BOUNCE
-    )
+    make_subscription("bounce@example.org", delivery_problem=DeliveryProblem.BOUNCE)
     make_subscription("beschwerde@example.org", delivery_problem=DeliveryProblem.COMPLAINT)
     make_subscription("fremd@example.org", district=other_district)
 

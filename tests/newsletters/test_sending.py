@@ -2,8 +2,8 @@
 crash, a retry or a failure never loses or repeats a mail."""
 
 import smtplib
-from email.header import decode_header, make_header
 from datetime import timedelta
+from email.header import decode_header, make_header
 
 import pytest
 from django.core import mail
@@ -80,7 +80,8 @@ def test_admin_writes_a_newsletter_and_sees_the_live_recipient_count(
     assert newsletter.created_by == district_admin
 
     count = client.get(
-        url("recipient_count", district), {"recipients": f"topic:{action_field.pk}"},
+        url("recipient_count", district),
+        {"recipients": f"topic:{action_field.pk}"},
         HTTP_HX_REQUEST="true",
     )
     assert count.content.decode().strip() == "1 Person"
@@ -179,7 +180,12 @@ def test_admin_sends_and_every_subscriber_gets_one_mail(
 
 
 def test_every_newsletter_mail_carries_unsubscribe_headers_branding_and_typography(
-    client, district, district_admin, newsletter, subscribers, django_capture_on_commit_callbacks,
+    client,
+    district,
+    district_admin,
+    newsletter,
+    subscribers,
+    django_capture_on_commit_callbacks,
     settings,
 ):
     settings.SITE_URL = "https://beteiligung.example.de"
@@ -462,8 +468,11 @@ def test_the_archive_shows_sent_newsletters_of_the_district_only(
     )
     draft = Newsletter.objects.create(district=district, subject="Noch ein Entwurf", body="x")
     foreign = Newsletter.objects.create(
-        district=other_district, subject="Wetterau aktuell", body="x",
-        status=NewsletterStatus.SENT, finished_at=timezone.now(),
+        district=other_district,
+        subject="Wetterau aktuell",
+        body="x",
+        status=NewsletterStatus.SENT,
+        finished_at=timezone.now(),
     )
     archive = main_of(client.get(url("archive", district)))
     assert "Digitalen Landkreis" in archive
