@@ -27,7 +27,8 @@ class NewslettersConfig(AppConfig):
     verbose_name = _("Newsletters")
 
     def ready(self):
-        from . import announcements, permissions, webhooks  # noqa: F401 (rules, anymail's signal)
+        # rules' permissions, anymail's signal, and the tasks that services enqueue by name.
+        from . import announcements, permissions, tasks, webhooks  # noqa: F401
 
         for module_name, name, receiver in ANNOUNCING_SIGNALS:
             signal = _signal(module_name, name)
