@@ -676,6 +676,32 @@ class _Pace:
             time.sleep(max(0.0, second + 1 - time.time()))
 
 
+class _Claim:
+    """Keeps a chunk's claim. Nobody takes a delivery over before its lease runs out, so while
+    the lease is far from its end a send needs no query; near it, the leases of the rest of the
+    chunk are renewed on condition that they are still this worker's (one UPDATE), so a worker
+    that was slower than its lease never sends what another has taken over meanwhile. The
+    margin also covers clocks of worker machines that differ by a little."""
+
+    def __init__(self, token: str, lease: timedelta):
+        self.token = token
+        self.lease = lease
+        self.margin = max(lease / 3, timedelta(seconds=1))
+        self.until = timezone.now() + lease
+        self.held: set[int] | None = None  # None: all claimed rows, as claimed
+
+    def hold(self, delivery: Delivery) -> bool:
+        now = timezone.now()
+        if now + self.margin >= self.until:
+            mine = Delivery.objects.filter(claimed_by=self.token, status=DeliveryStatus.SENDING)
+            # Only rows whose lease has not run out: an expired one may be another's already.
+            mine = mine.filter(lease_until__gt=now)
+            self.held = set(mine.values_list("pk", flat=True))
+            mine.filter(pk__in=self.held).update(lease_until=now + self.lease)
+            self.until = now + self.lease
+        return self.held is None or delivery.pk in self.held
+
+
 def _smtp_code(error: BaseException) -> int | None:
     if isinstance(error, smtplib.SMTPRecipientsRefused):
         codes = [code for code, _msg in error.recipients.values()]
@@ -746,17 +772,21 @@ def newsletter_send_chunk(*, newsletter_id: int, size: int | None = None) -> int
     if newsletter is None:
         return 0
     Delivery.objects.filter(newsletter_id=newsletter_id).requeue_expired()
+    token, lease = uuid.uuid4().hex, chunk_lease()
     chunk = Delivery.objects.claim_chunk(
-        newsletter_id=newsletter_id, size=size, lease=chunk_lease(), token=uuid.uuid4().hex
+        newsletter_id=newsletter_id, size=size, lease=lease, token=token
     )
     if not chunk:
         newsletter_finish_if_done(newsletter_id=newsletter_id)
         return 0
     renderer = NewsletterRenderer(newsletter)
     pace = _Pace(newsletter.district_id)
+    claim = _Claim(token, lease)
     connection = None
     try:
         for delivery in chunk:
+            if not claim.hold(delivery):
+                continue  # the lease ran out and another worker has taken it over
             if not _still_wanted(delivery):
                 Delivery.objects.filter(pk=delivery.pk, status=DeliveryStatus.SENDING).update(
                     status=DeliveryStatus.SKIPPED, lease_until=None, modified=timezone.now()

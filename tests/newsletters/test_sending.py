@@ -482,3 +482,24 @@ def test_the_archive_shows_sent_newsletters_of_the_district_only(
     assert "<h2>Was gibt es Neues?</h2>" in main_of(detail)
     assert client.get(url("archive_detail", district, draft)).status_code == 404
     assert client.get(url("archive_detail", district, foreign)).status_code == 404
+
+
+def test_a_worker_slower_than_its_lease_never_sends_what_another_took_over(
+    newsletter, subscribers
+):
+    start(newsletter)
+    lease = timedelta(seconds=30)
+    mine = Delivery.objects.claim_chunk(
+        newsletter_id=newsletter.pk, size=3, lease=lease, token="langsam"
+    )
+    # The slow worker's lease ran out; another worker put the rows back and took one.
+    Delivery.objects.update(lease_until=timezone.now() - timedelta(seconds=1))
+    Delivery.objects.filter(newsletter=newsletter).requeue_expired()
+    taken = Delivery.objects.claim_chunk(
+        newsletter_id=newsletter.pk, size=1, lease=lease, token="schnell"
+    )
+    claim = services._Claim("langsam", lease)
+    claim.until = timezone.now()  # the slow worker notices it is near the end of its lease
+
+    assert [claim.hold(delivery) for delivery in mine] == [False, False, False]
+    assert taken[0].claimed_by == "schnell"
