@@ -484,9 +484,7 @@ def test_the_archive_shows_sent_newsletters_of_the_district_only(
     assert client.get(url("archive_detail", district, foreign)).status_code == 404
 
 
-def test_a_worker_slower_than_its_lease_never_sends_what_another_took_over(
-    newsletter, subscribers
-):
+def test_a_worker_slower_than_its_lease_never_sends_what_another_took_over(newsletter, subscribers):
     start(newsletter)
     lease = timedelta(seconds=30)
     mine = Delivery.objects.claim_chunk(
