@@ -93,9 +93,9 @@ class CountingSink:
 
 
 def start_sink():
-    from aiosmtpd.controller import Controller
-
     import socket
+
+    from aiosmtpd.controller import Controller
 
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))

@@ -1,4 +1,4 @@
-"""The newsletter's page query budgets; the contract is in tests/strategy_portal/test_query_counts.py."""
+"""The newsletter's page query budgets (contract: tests/strategy_portal/test_query_counts.py)."""
 
 from django.utils import timezone
 
