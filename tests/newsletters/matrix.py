@@ -34,6 +34,9 @@ EXPECTED = {
     "newsletters:mine": SIGNED_IN,
     # Subscriptions come from the double opt-in only.
     "admin:newsletters_subscription_add": roles(TO_ADMIN_LOGIN, site_admin=403),
+    # Deliveries are the record of a send: read-only in the admin.
+    "admin:newsletters_delivery_add": roles(TO_ADMIN_LOGIN, site_admin=403),
+    "admin:newsletters_delivery_delete": roles(TO_ADMIN_LOGIN, site_admin=403),
     # The archive: sent newsletters, public.
     "newsletters:archive": PUBLIC,
     "newsletters:archive_detail": PUBLIC,
