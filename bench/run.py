@@ -221,6 +221,11 @@ def _stop_on_sigterm(signum, frame):
 
 
 def main(argv=None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if "--newsletter" in argv:
+        from bench import newsletter
+
+        return newsletter.main([arg for arg in argv if arg != "--newsletter"])
     args = parse_args(argv)
     targets = select_targets(args.target)
     signal.signal(signal.SIGTERM, _stop_on_sigterm)

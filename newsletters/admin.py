@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from .models import ConsentText, Subscription
+from .models import ConsentText, Delivery, Newsletter, Subscription
 
 
 @admin.register(ConsentText)
@@ -70,4 +70,43 @@ class SubscriptionAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         # Subscriptions come from the double opt-in only.
+        return False
+
+
+@admin.register(Newsletter)
+class NewsletterAdmin(admin.ModelAdmin):
+    """For site admins; districts compose and send in their workspace."""
+
+    list_display = ["subject", "district", "status", "scheduled_for", "finished_at", "sent_count"]
+    list_filter = ["status", "district"]
+    search_fields = ["subject"]
+    readonly_fields = [
+        "status",
+        "started_at",
+        "finished_at",
+        "created_by",
+        "origin",
+        "recipient_count",
+        "sent_count",
+        "failed_count",
+        "skipped_count",
+    ]
+
+
+@admin.register(Delivery)
+class DeliveryAdmin(admin.ModelAdmin):
+    """The record of what was sent: read-only; the send writes it."""
+
+    list_display = ["email", "newsletter", "status", "attempts", "sent_at"]
+    list_filter = ["status", "newsletter__district"]
+    search_fields = ["email", "message_id"]
+    list_select_related = ["newsletter"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False

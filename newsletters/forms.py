@@ -1,11 +1,12 @@
 import unicodedata
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from strategy_portal.models import ActionField, District, ParticipantKind
 
-from .models import ConsentText
+from .models import ConsentText, Newsletter, NewsletterStatus
 
 
 def reject_control_characters(value: str) -> None:
@@ -98,3 +99,97 @@ class TopicsForm(forms.Form):
     def __init__(self, *args, district: District, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["topics"] = topics_field(district)
+
+
+# --- Composing ------------------------------------------------------------------------------------
+
+
+def recipient_choices(district: District) -> list:
+    """One select field for every segment, grouped: `key` or `key:value`. Works without
+    JavaScript; htmx only updates the count beside it."""
+    from .segments import all_segments
+
+    choices = []
+    for segment in all_segments():
+        if segment.choices is None:
+            choices.append((segment.key, segment.label))
+        else:
+            options = [
+                (f"{segment.key}:{value}", label) for value, label in segment.choices(district)
+            ]
+            if options:
+                choices.append((segment.label, options))
+    return choices
+
+
+class NewsletterForm(forms.ModelForm):
+    recipients = forms.ChoiceField(label=_("Recipients"))
+
+    class Meta:
+        model = Newsletter
+        fields = ["subject", "preheader", "body", "image", "image_alt"]
+        widgets = {"body": forms.Textarea(attrs={"rows": 16})}
+        help_texts = {
+            "body": _(
+                "Markdown: **bold**, *italic*, lists with “-”, links as [text](https://…), "
+                "headings with “##”."
+            ),
+        }
+
+    def __init__(self, *args, district: District, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.district = district
+        self.fields["recipients"].choices = recipient_choices(district)
+        instance = self.instance
+        if instance.pk:
+            self.initial["recipients"] = (
+                f"{instance.segment}:{instance.segment_value}"
+                if instance.segment_value
+                else instance.segment
+            )
+
+    def clean(self):
+        data = super().clean()
+        image = data.get("image")
+        if image and not data.get("image_alt", "").strip():
+            self.add_error(
+                "image_alt",
+                _("Please describe the image for people who cannot see it."),
+            )
+        return data
+
+    def save(self, commit=True):
+        segment, _sep, value = self.cleaned_data["recipients"].partition(":")
+        self.instance.segment = segment
+        self.instance.segment_value = value
+        self.instance.district = self.district
+        if self.instance.status == NewsletterStatus.CANCELLED:
+            self.instance.status = NewsletterStatus.DRAFT
+        return super().save(commit)
+
+
+class ScheduleForm(forms.Form):
+    """Send now, or at a date and time (in the site's time zone)."""
+
+    when = forms.DateTimeField(
+        label=_("Send at"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d.%m.%Y %H:%M"],
+        help_text=_("Leave empty and choose “Send now” to send at once."),
+    )
+    mode = forms.ChoiceField(
+        choices=[("now", "now"), ("schedule", "schedule")], widget=forms.HiddenInput
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("mode") == "schedule":
+            when = data.get("when")
+            if when is None:
+                self.add_error("when", _("Please enter the date and time of sending."))
+            elif when <= timezone.now():
+                self.add_error(
+                    "when", _("The time of sending lies in the past. Please choose a later time.")
+                )
+        return data

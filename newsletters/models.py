@@ -12,10 +12,10 @@ Retention (documented in README.md and in the privacy texts):
   belong to; times, consent version and source stay as proof as long as the subscription exists.
 Both run daily from beat (`newsletters.tasks`).
 
-Round two adds `Newsletter` (an issue of a district's newsletter: subject, preheader, Markdown
-body, image, segment, schedule, status) and `Delivery` (one per newsletter and address, unique
-together, claimed with a lease before the SMTP call and marked sent right after it). Deliveries
-will be part of the personal-data export and erasure in `personal_data.py`.
+`Newsletter` is one issue of a district's newsletter (subject, preheader, Markdown body, image,
+segment, schedule, status, report); `Delivery` is one mail of it to one address (unique per
+newsletter and address), an `OutboxItem`: claimed with a lease and committed before the SMTP
+call, marked sent right after it (see `services.py`).
 """
 
 import secrets
@@ -23,15 +23,27 @@ import secrets
 from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from strategy_portal.headers import validate_header_value
+from strategy_portal.images import ImageModelField
 from strategy_portal.models import (
     ActionField,
     District,
     DistrictOwned,
     DistrictOwnedQuerySet,
+    OutboxItem,
+    OutboxQuerySet,
     ParticipantKind,
+    SendStatus,
     TimeStampedModel,
+)
+from strategy_portal.validators import (
+    LONG_TEXT_MAX_LENGTH,
+    SHORT_TEXT_MAX_LENGTH,
+    MaxTextLengthValidator,
 )
 
 
@@ -250,3 +262,206 @@ class Subscription(DistrictOwned):
 
     def __str__(self):
         return f"{self.email} ({self.district})"
+
+
+# --- Issues of a newsletter and their deliveries -------------------------------------------------
+
+
+class NewsletterStatus(models.TextChoices):
+    DRAFT = "draft", _("draft")
+    SCHEDULED = "scheduled", _("scheduled")
+    SENDING = "sending", _("being sent")
+    SENT = "sent", _("sent")
+    CANCELLED = "cancelled", _("cancelled")
+
+
+class NewsletterQuerySet(DistrictOwnedQuerySet):
+    def sent(self):
+        return self.filter(status=NewsletterStatus.SENT)
+
+    def due(self, *, now=None):
+        """Scheduled issues whose time has come."""
+        return self.filter(
+            status=NewsletterStatus.SCHEDULED, scheduled_for__lte=now or timezone.now()
+        )
+
+    def with_delivery_counts(self):
+        """Each issue with `sent_total`, `failed_total`, `pending_total` of its deliveries."""
+        return self.annotate(
+            sent_total=models.Count(
+                "deliveries", filter=models.Q(deliveries__status=DeliveryStatus.SENT)
+            ),
+            failed_total=models.Count(
+                "deliveries", filter=models.Q(deliveries__status=DeliveryStatus.FAILED)
+            ),
+            pending_total=models.Count(
+                "deliveries",
+                filter=models.Q(
+                    deliveries__status__in=[DeliveryStatus.QUEUED, DeliveryStatus.SENDING]
+                ),
+            ),
+        )
+
+
+def newsletter_image_path(instance, filename):
+    return f"newsletters/{instance.district_id}/{filename}"
+
+
+class Newsletter(DistrictOwned):
+    """One issue of a district's newsletter, from the draft to the report of its send."""
+
+    subject = models.CharField(_("subject"), max_length=200, validators=[validate_header_value])
+    preheader = models.CharField(
+        _("preheader"),
+        max_length=200,
+        blank=True,
+        validators=[validate_header_value],
+        help_text=_("A short line that many mail programs show after the subject."),
+    )
+    body = models.TextField(
+        _("text (Markdown)"), validators=[MaxTextLengthValidator(LONG_TEXT_MAX_LENGTH)]
+    )
+    image = ImageModelField(_("image"), upload_to=newsletter_image_path, blank=True)
+    image_alt = models.CharField(
+        _("description of the image (alternative text)"),
+        max_length=SHORT_TEXT_MAX_LENGTH,
+        blank=True,
+    )
+    segment = models.CharField(_("recipients"), max_length=40, default="all")
+    segment_value = models.CharField(_("selection of the recipients"), max_length=100, blank=True)
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=NewsletterStatus.choices,
+        default=NewsletterStatus.DRAFT,
+    )
+    scheduled_for = models.DateTimeField(_("send at"), null=True, blank=True)
+    started_at = models.DateTimeField(_("sending started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("sending finished at"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    origin = models.CharField(
+        _("prepared from"),
+        max_length=100,
+        blank=True,
+        help_text=_("What an automatically prepared draft announces (a workshop, a phase)."),
+    )
+    # --- the report, written when the send is finished
+    recipient_count = models.PositiveIntegerField(_("recipients"), default=0)
+    sent_count = models.PositiveIntegerField(_("sent"), default=0)
+    failed_count = models.PositiveIntegerField(_("failed"), default=0)
+    skipped_count = models.PositiveIntegerField(_("skipped"), default=0)
+
+    objects = NewsletterQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("newsletter")
+        verbose_name_plural = _("newsletters")
+        ordering = ["-created"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["district", "origin"],
+                condition=~models.Q(origin=""),
+                name="newsletter_one_draft_per_origin",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "scheduled_for"])]
+
+    def __str__(self):
+        return self.subject
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status == NewsletterStatus.DRAFT
+
+    def get_absolute_url(self):
+        return reverse(
+            "newsletters:archive_detail", kwargs={"district": self.district.slug, "pk": self.pk}
+        )
+
+
+class DeliveryStatus(models.TextChoices):
+    QUEUED = SendStatus.QUEUED.value, SendStatus.QUEUED.label
+    SENDING = SendStatus.SENDING.value, SendStatus.SENDING.label
+    SENT = SendStatus.SENT.value, SendStatus.SENT.label
+    FAILED = SendStatus.FAILED.value, SendStatus.FAILED.label
+    # Unsubscribed, bounced or complained after the send began: never sent.
+    SKIPPED = "skipped", _("skipped")
+
+
+class DeliveryQuerySet(OutboxQuerySet):
+    def claim_chunk(self, *, newsletter_id: int, size: int, lease, token: str, now=None):
+        """Claim up to `size` due deliveries of one newsletter for the caller, in one committed
+        UPDATE each; returns the claimed rows. Two workers may pick the same candidates: the
+        conditional UPDATE gives each row to one of them, and `token` says which."""
+        now = now or timezone.now()
+        candidates = list(
+            self.filter(newsletter_id=newsletter_id)
+            .due(now=now)
+            .order_by("pk")
+            .values_list("pk", flat=True)[:size]
+        )
+        if not candidates:
+            return []
+        self.filter(pk__in=candidates, status=DeliveryStatus.QUEUED).update(
+            status=DeliveryStatus.SENDING,
+            lease_until=now + lease,
+            attempts=models.F("attempts") + 1,
+            claimed_by=token,
+            modified=now,
+        )
+        return list(
+            self.filter(pk__in=candidates, status=DeliveryStatus.SENDING, claimed_by=token)
+            .select_related("subscription")
+            .order_by("pk")
+        )
+
+
+class Delivery(OutboxItem):
+    """One mail of a newsletter to one address: claim → send → mark (see `services.py`)."""
+
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=DeliveryStatus.choices,
+        default=DeliveryStatus.QUEUED,
+    )
+    newsletter = models.ForeignKey(
+        Newsletter,
+        verbose_name=_("newsletter"),
+        on_delete=models.CASCADE,
+        related_name="deliveries",
+    )
+    subscription = models.ForeignKey(
+        Subscription,
+        verbose_name=_("subscription"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="deliveries",
+    )
+    email = models.EmailField(_("e-mail address"))
+    claimed_by = models.CharField(_("claimed by"), max_length=40, blank=True)
+    message_id = models.CharField(_("Message-ID"), max_length=250, blank=True)
+
+    objects = DeliveryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("delivery")
+        verbose_name_plural = _("deliveries")
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["newsletter", "email"], name="delivery_one_per_newsletter_and_address"
+            ),
+        ]
+        indexes = [models.Index(fields=["newsletter", "status"])]
+
+    def __str__(self):
+        return f"{self.newsletter} → {self.email}"

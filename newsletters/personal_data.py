@@ -2,13 +2,16 @@
 
 Subscriptions are found by the account and by every address of it: a person may have subscribed
 without being signed in. Erasure deletes them with their proof of consent; there is nothing left
-to prove once no newsletter can be sent. (Deliveries join both in round two.)
+to prove once no newsletter can be sent. Deliveries (which newsletter went to which address,
+when) are found by the same addresses and erased with them.
 """
+
+from django.db.models import Q
 
 from strategy_portal import personal_data
 from strategy_portal.personal_data import addresses_of
 
-from .models import Subscription
+from .models import Delivery, Subscription
 
 
 def subscriptions_of(user):
@@ -52,4 +55,40 @@ class NewsletterSection:
         ]
 
     def erase(self, user):
+        # Deliveries first: once the subscriptions are gone, those sent to a former address of
+        # the account could not be found any more.
+        deliveries_of(user).delete()
         subscriptions_of(user).delete()
+
+
+def deliveries_of(user):
+    condition = Q(subscription__in=subscriptions_of(user))
+    for address in addresses_of(user):
+        condition |= Q(email__iexact=address)
+    return Delivery.objects.filter(condition)
+
+
+@personal_data.register
+class NewsletterDeliverySection:
+    key = "newsletter_deliveries"
+
+    def export(self, user):
+        deliveries = (
+            deliveries_of(user)
+            .select_related("newsletter__district")
+            .order_by("newsletter__district__name", "pk")
+        )
+        return [
+            {
+                "district": d.newsletter.district.name,
+                "newsletter": d.newsletter.subject,
+                "email": d.email,
+                "status": d.status,
+                "sent_at": _iso(d.sent_at),
+                "last_error": d.last_error,
+            }
+            for d in deliveries
+        ]
+
+    def erase(self, user):
+        deliveries_of(user).delete()

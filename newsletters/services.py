@@ -1,23 +1,51 @@
-"""Writes of the newsletters app: subscribing, confirming, changing topics, unsubscribing, and the
-housekeeping that keeps only what the proof of consent needs."""
+"""Writes of the newsletters app: subscribing, confirming, changing topics, unsubscribing, the
+housekeeping that keeps only what the proof of consent needs; composing, scheduling and sending
+newsletters (claim → send → mark in chunks, see `newsletter_send_chunk`)."""
 
 import logging
+import re
+import smtplib
+import time
+import uuid
 from dataclasses import dataclass
 from datetime import timedelta
+from email.utils import make_msgid, parseaddr
+from urllib.parse import quote, urlsplit
 
 from allauth.account.models import EmailAddress
+from celery import current_app
 from django.conf import settings
 from django.contrib.auth.base_user import BaseUserManager
 from django.core import signing
+from django.core.cache import cache
+from django.core.mail import get_connection
 from django.db import IntegrityError, transaction
+from django.db.models import Count
+from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy as _
 
-from strategy_portal.emails import send_templated_email
-from strategy_portal.models import ActionField, District, ParticipantKind
+from strategy_portal.emails import (
+    build_message,
+    enqueue_email,
+    send_templated_email,
+    sender_for,
+    site_url,
+)
+from strategy_portal.headers import check_header_value, one_line
+from strategy_portal.markdown import render_markdown
+from strategy_portal.models import ActionField, District, OutgoingEmail, ParticipantKind
 
+from . import segments
 from .models import (
     ConsentText,
+    Delivery,
+    DeliveryProblem,
+    DeliveryStatus,
+    Newsletter,
+    NewsletterStatus,
     Subscription,
     SubscriptionSource,
     SubscriptionStatus,
@@ -337,3 +365,511 @@ def subscriptions_erase_old_ips(*, now=None) -> int:
             confirm_ip__isnull=False, confirmed_at__lt=cutoff
         ).update(confirm_ip=None)
     return erased
+
+
+# --- Composing ------------------------------------------------------------------------------------
+
+
+class SendError(ValueError):
+    """A newsletter that cannot be sent or scheduled; the message says why, in German."""
+
+    def __init__(self, message):
+        super().__init__(str(message))
+        self.message = message
+
+
+def recipient_count(newsletter: Newsletter) -> int:
+    try:
+        return segments.recipients(
+            district=newsletter.district,
+            segment=newsletter.segment,
+            value=newsletter.segment_value,
+        ).count()
+    except segments.SegmentError:
+        return 0
+
+
+def check_sendable(newsletter: Newsletter) -> None:
+    if newsletter.status not in (NewsletterStatus.DRAFT, NewsletterStatus.CANCELLED):
+        raise SendError(_("This newsletter has already been scheduled or sent."))
+    try:
+        segments.get_segment(newsletter.segment)
+    except segments.SegmentError:
+        raise SendError(_("Please choose the recipients again.")) from None
+    if recipient_count(newsletter) == 0:
+        raise SendError(
+            _(
+                "Nobody would receive this newsletter: the chosen recipients have no confirmed "
+                "subscription. Choose other recipients or wait for subscriptions."
+            )
+        )
+
+
+@transaction.atomic
+def newsletter_schedule(*, newsletter: Newsletter, when) -> Newsletter:
+    """Schedule a draft for `when` (not in the past); beat sends it when it is due."""
+    newsletter = Newsletter.objects.select_for_update().get(pk=newsletter.pk)
+    if when <= timezone.now():
+        raise SendError(_("The time of sending lies in the past. Please choose a later time."))
+    check_sendable(newsletter)
+    newsletter.status = NewsletterStatus.SCHEDULED
+    newsletter.scheduled_for = when
+    newsletter.save(update_fields=["status", "scheduled_for", "modified"])
+    return newsletter
+
+
+@transaction.atomic
+def newsletter_cancel(*, newsletter: Newsletter) -> bool:
+    """Cancel a scheduled send before it began; returns False if it had begun already."""
+    cancelled = Newsletter.objects.filter(
+        pk=newsletter.pk, status=NewsletterStatus.SCHEDULED
+    ).update(status=NewsletterStatus.CANCELLED, modified=timezone.now())
+    newsletter.refresh_from_db()
+    return bool(cancelled)
+
+
+@transaction.atomic
+def newsletter_send_now(*, newsletter: Newsletter) -> Newsletter:
+    """Start sending a draft at once: its deliveries are recorded, the workers enqueued after
+    the commit."""
+    newsletter = Newsletter.objects.select_for_update().get(pk=newsletter.pk)
+    check_sendable(newsletter)
+    newsletter.status = NewsletterStatus.SCHEDULED
+    newsletter.scheduled_for = timezone.now()
+    newsletter.save(update_fields=["status", "scheduled_for", "modified"])
+    newsletter_start(newsletter_id=newsletter.pk)
+    newsletter.refresh_from_db()
+    return newsletter
+
+
+def deliveries_create(*, newsletter: Newsletter) -> int:
+    """Record one delivery per recipient. Idempotent: a rerun adds only what is missing (the
+    unique newsletter + address lets the database ignore the rest). Returns the total."""
+    recipients = segments.recipients(
+        district=newsletter.district, segment=newsletter.segment, value=newsletter.segment_value
+    ).values_list("pk", "email")
+    batch = []
+    for subscription_id, email in recipients.iterator(chunk_size=2000):
+        batch.append(
+            Delivery(newsletter=newsletter, subscription_id=subscription_id, email=email.lower())
+        )
+        if len(batch) >= 2000:
+            Delivery.objects.bulk_create(batch, ignore_conflicts=True)
+            batch = []
+    if batch:
+        Delivery.objects.bulk_create(batch, ignore_conflicts=True)
+    return Delivery.objects.filter(newsletter=newsletter).count()
+
+
+@transaction.atomic
+def newsletter_start(*, newsletter_id: int, now=None) -> bool:
+    """A scheduled newsletter whose time has come: record its deliveries and hand it to the
+    workers. Returns False if it was not due (cancelled, started by another worker)."""
+    now = now or timezone.now()
+    started = (
+        Newsletter.objects.filter(pk=newsletter_id)
+        .due(now=now)
+        .update(status=NewsletterStatus.SENDING, started_at=now, modified=now)
+    )
+    if not started:
+        return False
+    newsletter = Newsletter.objects.select_related("district").get(pk=newsletter_id)
+    total = deliveries_create(newsletter=newsletter)
+    Newsletter.objects.filter(pk=newsletter_id).update(recipient_count=total)
+    transaction.on_commit(lambda: enqueue_chunks(newsletter_id))
+    return True
+
+
+def enqueue_chunks(newsletter_id: int, count: int | None = None) -> None:
+    """Hand a sending newsletter to the workers: NEWSLETTER_PARALLEL_CHUNKS tasks, each of which
+    enqueues its successor while work is left. If the broker is down, beat picks it up."""
+    count = settings.NEWSLETTER_PARALLEL_CHUNKS if count is None else count
+    try:
+        task = current_app.tasks[SEND_CHUNK_TASK]
+        for _i in range(count):
+            task.delay(newsletter_id)
+    except Exception:
+        logger.exception("Could not enqueue newsletter %s; beat will pick it up.", newsletter_id)
+
+
+# --- Announcements --------------------------------------------------------------------------------
+
+
+def announcement_draft(*, district: District, origin: str, subject: str, body: str) -> Newsletter:
+    """Prepare a draft announcing something (a workshop, a participation phase) for the
+    district's administrators to review. Never sends; a second call for the same origin returns
+    the existing draft."""
+    newsletter, _created = Newsletter.objects.get_or_create(
+        district=district,
+        origin=origin[:100],
+        defaults={"subject": one_line(subject)[:200], "body": body},
+    )
+    return newsletter
+
+
+# --- Rendering ------------------------------------------------------------------------------------
+
+QUOTES = re.compile(r'"([^"\n]+)"')
+
+
+def german_typography(text: str) -> str:
+    """Straight double quotes as „…“, three dots as an ellipsis, a spaced hyphen as a dash.
+    Code spans and link targets in Markdown are left alone."""
+    parts = re.split(r"(`[^`]*`|\]\([^)]*\)|<[^>\s]+>)", text)
+    for index in range(0, len(parts), 2):
+        part = QUOTES.sub("„\\1“", parts[index])
+        part = part.replace("...", "…").replace(" - ", " – ")
+        parts[index] = part
+    return "".join(parts)
+
+
+@dataclass(frozen=True)
+class RenderedNewsletter:
+    subject: str
+    text: str
+    html: str
+    headers: dict
+
+
+def _site_host() -> str:
+    return urlsplit(settings.SITE_URL).hostname or "localhost"
+
+
+def unsubscribe_mailto(district: District) -> str:
+    address = district.newsletter_sender_email or parseaddr(settings.DEFAULT_FROM_EMAIL)[1]
+    return address
+
+
+class NewsletterRenderer:
+    """Renders one newsletter for many recipients: the Markdown once, the frame per recipient,
+    in the branding of the ground floor's e-mail helper (`emails/base_message.html`)."""
+
+    def __init__(self, newsletter: Newsletter):
+        self.newsletter = newsletter
+        self.district = newsletter.district
+        self.subject = one_line(german_typography(newsletter.subject))
+        self.preheader = one_line(german_typography(newsletter.preheader))
+        self.body = german_typography(newsletter.body)
+        self.body_html = render_markdown(self.body)
+        self.image_url = site_url(newsletter.image.url) if newsletter.image else ""
+        self.archive_url = site_url(
+            reverse(
+                "newsletters:archive_detail",
+                kwargs={"district": self.district.slug, "pk": newsletter.pk},
+            )
+        )
+        self.sender = sender_for(self.district)
+
+    def render(self, *, email: str, manage_link: str, token: str = "") -> RenderedNewsletter:
+        context = {
+            "district": self.district,
+            "site_url": settings.SITE_URL,
+            "email": email,
+            "newsletter": self.newsletter,
+            "subject": self.subject,
+            "preheader": self.preheader,
+            "body": self.body,
+            "body_html": self.body_html,
+            "image_url": self.image_url,
+            "manage_url": manage_link,
+            "archive_url": self.archive_url,
+        }
+        with translation.override(settings.LANGUAGE_CODE):
+            text = render_to_string("newsletters/email/newsletter_message.txt", context).strip()
+            inner = render_to_string("newsletters/email/_newsletter_body.html", context)
+            html = render_to_string(
+                "emails/base_message.html",
+                {**context, "body": mark_safe(inner)},  # noqa: S308
+            ).strip()
+        mailto = unsubscribe_mailto(self.district)
+        mailto_subject = quote(f"Abmelden {token}".strip())
+        headers = {
+            "List-Unsubscribe": f"<{manage_link}>, <mailto:{mailto}?subject={mailto_subject}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+            "List-Id": f"{one_line(self.district.name)} <{self.district.slug}.{_site_host()}>",
+            "Precedence": "bulk",
+        }
+        return RenderedNewsletter(self.subject, text, html, headers)
+
+    def for_delivery(self, delivery: Delivery) -> RenderedNewsletter:
+        subscription = delivery.subscription
+        return self.render(
+            email=delivery.email,
+            manage_link=manage_url(subscription),
+            token=subscription.manage_token,
+        )
+
+    def message(self, *, to: str, rendered: RenderedNewsletter, message_id: str):
+        """The multipart message, built by the ground floor's helper from an unsaved outbox row."""
+        headers = {**rendered.headers, "Message-ID": message_id}
+        return build_message(
+            OutgoingEmail(
+                to=check_header_value("To", to),
+                from_email=self.sender,
+                subject=rendered.subject,
+                text_body=rendered.text,
+                html_body=rendered.html,
+                headers={k: check_header_value(k, v) for k, v in headers.items()},
+            )
+        )
+
+
+def preview_link(district: District) -> str:
+    """Where the unsubscribe link of a preview or test mail points: the district's sign-up."""
+    return site_url(reverse("newsletters:subscribe", kwargs={"district": district.slug}))
+
+
+def newsletter_test_send(*, newsletter: Newsletter, to: str) -> OutgoingEmail:
+    """„Testversand an mich“: the newsletter exactly as a recipient gets it, to one address,
+    through the ground floor's outbox (so the web request does not wait for the relay)."""
+    renderer = NewsletterRenderer(newsletter)
+    rendered = renderer.render(email=to, manage_link=preview_link(newsletter.district))
+    headers = {**rendered.headers, "Message-ID": make_msgid(domain=_site_host())}
+    email = OutgoingEmail.objects.create(
+        to=check_header_value("To", to),
+        from_email=renderer.sender,
+        subject=f"[Test] {rendered.subject}"[:300],
+        text_body=rendered.text,
+        html_body=rendered.html,
+        headers={k: check_header_value(k, v) for k, v in headers.items()},
+        template_prefix="newsletters/test",
+        district=newsletter.district,
+    )
+    transaction.on_commit(lambda: enqueue_email(email.pk))
+    return email
+
+
+# --- Sending: claim → send → mark, in chunks ------------------------------------------------------
+
+SEND_CHUNK_TASK = "newsletters.tasks.send_newsletter_chunk"
+
+
+def chunk_lease() -> timedelta:
+    """A claim covers a whole chunk: the SMTP timeout plus the chunk at the configured rate."""
+    rate = settings.NEWSLETTER_RATE_PER_SECOND
+    pacing = settings.NEWSLETTER_CHUNK_SIZE / rate if rate > 0 else 0
+    return timedelta(seconds=settings.EMAIL_SEND_LEASE + pacing)
+
+
+class _Pace:
+    """At most NEWSLETTER_RATE_PER_SECOND mails per second and district, counted in the cache
+    (shared by all workers when the cache is Redis). 0 switches the limit off."""
+
+    def __init__(self, district_id: int):
+        self.district_id = district_id
+        self.rate = settings.NEWSLETTER_RATE_PER_SECOND
+
+    def wait(self) -> None:
+        if self.rate <= 0:
+            return
+        while True:
+            second = int(time.time())
+            key = f"newsletters:rate:{self.district_id}:{second}"
+            try:
+                cache.add(key, 0, timeout=5)
+                used = cache.incr(key)
+            except Exception:  # no cache: pace this worker alone
+                time.sleep(1 / self.rate)
+                return
+            if used <= self.rate:
+                return
+            time.sleep(max(0.0, second + 1 - time.time()))
+
+
+class _Claim:
+    """Keeps a chunk's claim. Nobody takes a delivery over before its lease runs out, so while
+    the lease is far from its end a send needs no query; near it, the leases of the rest of the
+    chunk are renewed on condition that they are still this worker's (one UPDATE), so a worker
+    that was slower than its lease never sends what another has taken over meanwhile. The
+    margin also covers clocks of worker machines that differ by a little."""
+
+    def __init__(self, token: str, lease: timedelta):
+        self.token = token
+        self.lease = lease
+        self.margin = max(lease / 3, timedelta(seconds=1))
+        self.until = timezone.now() + lease
+        self.held: set[int] | None = None  # None: all claimed rows, as claimed
+
+    def hold(self, delivery: Delivery) -> bool:
+        now = timezone.now()
+        if now + self.margin >= self.until:
+            mine = Delivery.objects.filter(claimed_by=self.token, status=DeliveryStatus.SENDING)
+            # Only rows whose lease has not run out: an expired one may be another's already.
+            mine = mine.filter(lease_until__gt=now)
+            self.held = set(mine.values_list("pk", flat=True))
+            mine.filter(pk__in=self.held).update(lease_until=now + self.lease)
+            self.until = now + self.lease
+        return self.held is None or delivery.pk in self.held
+
+
+def _smtp_code(error: BaseException) -> int | None:
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        codes = [code for code, _msg in error.recipients.values()]
+        return codes[0] if codes else None
+    if isinstance(error, smtplib.SMTPResponseException):
+        return error.smtp_code
+    return None
+
+
+def _mark_permanent(delivery: Delivery, error: BaseException) -> None:
+    now = timezone.now()
+    with transaction.atomic():
+        Delivery.objects.filter(pk=delivery.pk, status=DeliveryStatus.SENDING).update(
+            status=DeliveryStatus.FAILED,
+            lease_until=None,
+            retry_at=None,
+            last_error=f"{type(error).__name__}: {error}"[:2000],
+            modified=now,
+        )
+        if delivery.subscription_id:
+            subscription_mark_problem(
+                subscription_id=delivery.subscription_id, problem=DeliveryProblem.BOUNCE
+            )
+
+
+def subscription_mark_problem(*, subscription_id=None, email=None, district=None, problem) -> int:
+    """Record a permanent failure or a complaint: later sends skip the address until it is
+    confirmed again. By id, or by address (a provider's webhook: every district's subscription
+    of the address, or those of `district`). Returns the number of subscriptions marked."""
+    subscriptions = Subscription.objects.all()
+    if subscription_id is not None:
+        subscriptions = subscriptions.filter(pk=subscription_id)
+    elif email:
+        subscriptions = subscriptions.for_address(email)
+        if district is not None:
+            subscriptions = subscriptions.for_district(district)
+    else:
+        return 0
+    return subscriptions.update(
+        delivery_problem=problem, delivery_problem_at=timezone.now(), modified=timezone.now()
+    )
+
+
+def _still_wanted(delivery: Delivery) -> bool:
+    subscription = delivery.subscription
+    return (
+        subscription is not None
+        and subscription.status == SubscriptionStatus.CONFIRMED
+        and not subscription.delivery_problem
+    )
+
+
+def newsletter_send_chunk(*, newsletter_id: int, size: int | None = None) -> int:
+    """Send one chunk of a newsletter's deliveries over one SMTP connection.
+
+    Claims expired by a dead worker go back in line first; then up to `size` due deliveries are
+    claimed (a committed UPDATE), sent one by one and each marked right after its send. Nothing
+    holds a transaction while the relay answers. Temporary failures (SMTP 4xx, a lost connection)
+    go back in line with a back-off; permanent ones (5xx) are recorded and the subscription is
+    marked bounced. Returns the number of deliveries claimed (0: nothing left to do now).
+    """
+    size = size or settings.NEWSLETTER_CHUNK_SIZE
+    newsletter = (
+        Newsletter.objects.select_related("district")
+        .filter(pk=newsletter_id, status=NewsletterStatus.SENDING)
+        .first()
+    )
+    if newsletter is None:
+        return 0
+    Delivery.objects.filter(newsletter_id=newsletter_id).requeue_expired()
+    token, lease = uuid.uuid4().hex, chunk_lease()
+    chunk = Delivery.objects.claim_chunk(
+        newsletter_id=newsletter_id, size=size, lease=lease, token=token
+    )
+    if not chunk:
+        newsletter_finish_if_done(newsletter_id=newsletter_id)
+        return 0
+    renderer = NewsletterRenderer(newsletter)
+    pace = _Pace(newsletter.district_id)
+    claim = _Claim(token, lease)
+    connection = None
+    try:
+        for delivery in chunk:
+            if not claim.hold(delivery):
+                continue  # the lease ran out and another worker has taken it over
+            if not _still_wanted(delivery):
+                Delivery.objects.filter(pk=delivery.pk, status=DeliveryStatus.SENDING).update(
+                    status=DeliveryStatus.SKIPPED, lease_until=None, modified=timezone.now()
+                )
+                continue
+            message_id = make_msgid(domain=_site_host())
+            try:
+                message = renderer.message(
+                    to=delivery.email,
+                    rendered=renderer.for_delivery(delivery),
+                    message_id=message_id,
+                )
+                if connection is None:
+                    connection = get_connection()
+                    connection.open()
+                message.connection = connection
+                pace.wait()
+                message.send()
+            except Exception as error:
+                code = _smtp_code(error)
+                if code is not None and 500 <= code < 600:
+                    _mark_permanent(delivery, error)
+                else:
+                    delivery.mark_failed(error)
+                    logger.warning("Newsletter delivery %s failed: %s", delivery.pk, error)
+                if code is None and connection is not None:
+                    # The connection may be broken: the next mail opens a new one.
+                    _close(connection)
+                    connection = None
+                continue
+            delivery.mark_sent(message_id=message_id[:250], claimed_by="")
+    finally:
+        if connection is not None:
+            _close(connection)
+    return len(chunk)
+
+
+def _close(connection) -> None:
+    try:
+        connection.close()
+    except Exception:
+        logger.debug("Closing the SMTP connection failed", exc_info=True)
+
+
+def newsletter_finish_if_done(*, newsletter_id: int) -> bool:
+    """Write the report and mark the newsletter sent once no delivery is queued or being sent."""
+    deliveries = Delivery.objects.filter(newsletter_id=newsletter_id)
+    if deliveries.filter(status__in=[DeliveryStatus.QUEUED, DeliveryStatus.SENDING]).exists():
+        return False
+    counts = dict(
+        deliveries.values_list("status").annotate(n=Count("pk")).values_list("status", "n")
+    )
+    now = timezone.now()
+    return bool(
+        Newsletter.objects.filter(pk=newsletter_id, status=NewsletterStatus.SENDING).update(
+            status=NewsletterStatus.SENT,
+            finished_at=now,
+            sent_count=counts.get(DeliveryStatus.SENT, 0),
+            failed_count=counts.get(DeliveryStatus.FAILED, 0),
+            skipped_count=counts.get(DeliveryStatus.SKIPPED, 0),
+            recipient_count=sum(counts.values()),
+            modified=now,
+        )
+    )
+
+
+def newsletters_sweep(*, now=None) -> int:
+    """Beat, every minute: start scheduled newsletters that are due, and pick up sends whose
+    worker died or whose tasks were lost (a restarted broker). Returns the number handed on."""
+    now = now or timezone.now()
+    handed_on = 0
+    for newsletter_id in Newsletter.objects.due(now=now).values_list("pk", flat=True):
+        handed_on += newsletter_start(newsletter_id=newsletter_id, now=now)
+    for newsletter_id in Newsletter.objects.filter(status=NewsletterStatus.SENDING).values_list(
+        "pk", flat=True
+    ):
+        deliveries = Delivery.objects.filter(newsletter_id=newsletter_id)
+        deliveries.requeue_expired(now=now)
+        if deliveries.filter(status=DeliveryStatus.SENDING).exists():
+            continue  # a worker holds a live claim: it is still at work
+        if deliveries.due(now=now).exists():
+            enqueue_chunks(newsletter_id)
+            handed_on += 1
+        else:
+            newsletter_finish_if_done(newsletter_id=newsletter_id)
+    return handed_on

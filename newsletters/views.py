@@ -10,26 +10,36 @@ from functools import wraps
 
 from allauth.account.adapter import get_adapter
 from allauth.core import ratelimit
+from csp.constants import NONE, SELF, UNSAFE_INLINE
+from csp.decorators import csp_replace
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.csrf import csrf_protect
-from django.views.decorators.http import require_http_methods
-from django.views.generic import FormView, TemplateView
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.generic import (
+    CreateView,
+    DetailView,
+    FormView,
+    ListView,
+    TemplateView,
+    UpdateView,
+)
 
+from strategy_portal.districts import DistrictMixin, DistrictPermissionMixin, district_view
 from strategy_portal.models import District
 from strategy_portal.personal_data import addresses_of
-from strategy_portal.views import DistrictMixin
 
-from . import services
-from .forms import SubscriptionForm, TopicsForm
-from .models import ConsentText, Subscription, SubscriptionStatus
+from . import segments, services
+from .forms import NewsletterForm, ScheduleForm, SubscriptionForm, TopicsForm
+from .models import ConsentText, Newsletter, NewsletterStatus, Subscription, SubscriptionStatus
 
 ONE_CLICK = ("List-Unsubscribe", ["One-Click"])
 
@@ -254,4 +264,277 @@ class MySubscriptionsView(LoginRequiredMixin, TemplateView):
         subscribed = {s.district_id for s in subscriptions}
         context["subscriptions"] = subscriptions
         context["districts"] = [d for d in District.objects.active() if d.pk not in subscribed]
+        return context
+
+
+# --- Composing and sending (workspace, district admins) -------------------------------------------
+
+MANAGE = "newsletters.manage_newsletters"
+
+
+def _newsletter(request, district, pk, **kwargs):
+    return get_object_or_404(Newsletter.objects.for_district(district), pk=pk)
+
+
+def _workspace_list(district):
+    return redirect("newsletters:workspace", district=district.slug)
+
+
+class NewsletterListView(DistrictPermissionMixin, ListView):
+    permission_required = MANAGE
+    template_name = "newsletters/workspace/list.html"
+    context_object_name = "newsletters"
+
+    def get_queryset(self):
+        return Newsletter.objects.for_district(self.district).order_by("-created")
+
+
+class NewsletterFormMixin(DistrictPermissionMixin):
+    permission_required = MANAGE
+    model = Newsletter
+    form_class = NewsletterForm
+    template_name = "newsletters/workspace/form.html"
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "district": self.district}
+
+    def form_valid(self, form):
+        if self.request.user.is_authenticated and form.instance.created_by_id is None:
+            form.instance.created_by = self.request.user
+        response = super().form_valid(form)
+        messages.success(self.request, _("The newsletter has been saved."))
+        return response
+
+    def get_success_url(self):
+        return reverse(
+            "newsletters:detail", kwargs={"district": self.district.slug, "pk": self.object.pk}
+        )
+
+
+class NewsletterCreateView(NewsletterFormMixin, CreateView):
+    pass
+
+
+class NewsletterUpdateView(NewsletterFormMixin, UpdateView):
+    def get_queryset(self):
+        return Newsletter.objects.for_district(self.district).filter(
+            status__in=[NewsletterStatus.DRAFT, NewsletterStatus.CANCELLED]
+        )
+
+
+class NewsletterDetailView(DistrictPermissionMixin, DetailView):
+    """A newsletter in the workspace: its recipients, preview, test send, schedule or send."""
+
+    permission_required = MANAGE
+    template_name = "newsletters/workspace/detail.html"
+    context_object_name = "newsletter"
+
+    def get_queryset(self):
+        return Newsletter.objects.for_district(self.district)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        newsletter = self.object
+        context["recipient_count"] = services.recipient_count(newsletter)
+        context["segment_label"] = segment_label(newsletter)
+        context["schedule_form"] = kwargs.get("schedule_form") or ScheduleForm(
+            initial={"when": newsletter.scheduled_for}
+        )
+        return context
+
+
+def segment_label(newsletter) -> str:
+    try:
+        segment = segments.get_segment(newsletter.segment)
+    except segments.SegmentError:
+        return ""
+    if segment.choices is None:
+        return str(segment.label)
+    chosen = dict(segment.choices(newsletter.district)).get(newsletter.segment_value, "–")
+    return f"{segment.label}: {chosen}"
+
+
+@require_GET
+@district_view(MANAGE)
+def recipient_count(request, district):
+    """The live count beside the recipients field (htmx): `?recipients=key[:value]`."""
+    segment, _sep, value = request.GET.get("recipients", "all").partition(":")
+    try:
+        count = segments.recipients(district=district, segment=segment, value=value).count()
+    except segments.SegmentError:
+        count = 0
+    return render(request, "newsletters/workspace/_count.html", {"count": count})
+
+
+@require_GET
+@district_view(MANAGE, fn=_newsletter)
+def recipient_list(request, district, pk):
+    newsletter = _newsletter(request, district, pk)
+    if newsletter.status in (NewsletterStatus.SENDING, NewsletterStatus.SENT):
+        rows = newsletter.deliveries.order_by("email").values_list("email", "status")
+        recipients = [{"email": email, "status": status} for email, status in rows]
+    else:
+        try:
+            rows = segments.recipients(
+                district=district, segment=newsletter.segment, value=newsletter.segment_value
+            ).order_by("email")
+        except segments.SegmentError:
+            rows = Subscription.objects.none()
+        recipients = [{"email": s.email, "name": s.name} for s in rows.only("email", "name")]
+    return render(
+        request,
+        "newsletters/workspace/recipients.html",
+        {"district": district, "newsletter": newsletter, "recipients": recipients},
+    )
+
+
+@require_GET
+@district_view(MANAGE, fn=_newsletter)
+def preview(request, district, pk):
+    """The HTML part (in a frame) and the text part, exactly as a recipient gets them."""
+    newsletter = _newsletter(request, district, pk)
+    renderer = services.NewsletterRenderer(newsletter)
+    rendered = renderer.render(
+        email=request.user.email, manage_link=services.preview_link(district)
+    )
+    return render(
+        request,
+        "newsletters/workspace/preview.html",
+        {
+            "district": district,
+            "newsletter": newsletter,
+            "rendered": rendered,
+            "sender": renderer.sender,
+        },
+    )
+
+
+@require_GET
+@xframe_options_sameorigin
+@csp_replace(
+    {
+        "default-src": [NONE],
+        "style-src": [UNSAFE_INLINE],
+        "img-src": [SELF, "data:", settings.SITE_URL],
+        "frame-ancestors": [SELF],
+        "script-src": [NONE],
+        "form-action": [NONE],
+    }
+)
+@district_view(MANAGE, fn=_newsletter)
+def preview_html(request, district, pk):
+    """The HTML part alone, for the preview's frame: mail HTML needs inline styles, so this page
+    gets a policy of its own that allows them and nothing else (no scripts, no forms)."""
+    newsletter = _newsletter(request, district, pk)
+    rendered = services.NewsletterRenderer(newsletter).render(
+        email=request.user.email, manage_link=services.preview_link(district)
+    )
+    return HttpResponse(rendered.html)
+
+
+@require_POST
+@district_view(MANAGE, fn=_newsletter)
+def test_send(request, district, pk):
+    """„Testversand an mich“: to the signed-in admin's own address."""
+    newsletter = _newsletter(request, district, pk)
+    services.newsletter_test_send(newsletter=newsletter, to=request.user.email)
+    messages.success(
+        request,
+        _("A test mail is on its way to %(email)s.") % {"email": request.user.email},
+    )
+    return redirect("newsletters:detail", district=district.slug, pk=pk)
+
+
+@require_POST
+@district_view(MANAGE, fn=_newsletter)
+def send(request, district, pk):
+    """Schedule or send now: the first POST shows the confirmation, the confirmed one acts."""
+    newsletter = _newsletter(request, district, pk)
+    form = ScheduleForm(request.POST)
+    view = NewsletterDetailView(request=request, kwargs={"district": district.slug, "pk": pk})
+    view.district, view.object, view.args = district, newsletter, ()
+
+    def again(error=None):
+        if error:
+            form.add_error(None, error)
+        return view.render_to_response(view.get_context_data(schedule_form=form), status=400)
+
+    if not form.is_valid():
+        return again()
+    mode, when = form.cleaned_data["mode"], form.cleaned_data["when"]
+    count = services.recipient_count(newsletter)
+    if request.POST.get("confirmed") != "1":
+        try:
+            services.check_sendable(newsletter)
+        except services.SendError as error:
+            return again(error.message)
+        return render(
+            request,
+            "newsletters/workspace/confirm_send.html",
+            {
+                "district": district,
+                "newsletter": newsletter,
+                "mode": mode,
+                "when": when,
+                "count": count,
+                "segment_label": segment_label(newsletter),
+            },
+        )
+    try:
+        if mode == "schedule":
+            services.newsletter_schedule(newsletter=newsletter, when=when)
+            messages.success(request, _("The newsletter has been scheduled."))
+            return redirect("newsletters:detail", district=district.slug, pk=pk)
+        services.newsletter_send_now(newsletter=newsletter)
+    except services.SendError as error:
+        return again(error.message)
+    return redirect("newsletters:progress", district=district.slug, pk=pk)
+
+
+@require_POST
+@district_view(MANAGE, fn=_newsletter)
+def cancel(request, district, pk):
+    newsletter = _newsletter(request, district, pk)
+    if services.newsletter_cancel(newsletter=newsletter):
+        messages.success(request, _("The scheduled send has been cancelled."))
+    else:
+        messages.error(request, _("The newsletter was not scheduled any more."))
+    return redirect("newsletters:detail", district=district.slug, pk=pk)
+
+
+@require_GET
+@district_view(MANAGE, fn=_newsletter)
+def progress(request, district, pk):
+    """Sent / failed / pending while it runs (htmx polls the partial), then the report."""
+    newsletter = Newsletter.objects.for_district(district).with_delivery_counts().get(pk=pk)
+    context = {"district": district, "newsletter": newsletter}
+    if request.htmx:
+        return render(request, "newsletters/workspace/_progress.html", context)
+    return render(request, "newsletters/workspace/progress.html", context)
+
+
+# --- Archive (public) -----------------------------------------------------------------------------
+
+
+class ArchiveView(DistrictMixin, ListView):
+    template_name = "newsletters/archive.html"
+    context_object_name = "newsletters"
+    paginate_by = 20
+
+    def get_queryset(self):
+        return Newsletter.objects.for_district(self.district).sent().order_by("-finished_at")
+
+
+class ArchiveDetailView(DistrictMixin, DetailView):
+    template_name = "newsletters/archive_detail.html"
+    context_object_name = "newsletter"
+
+    def get_queryset(self):
+        return Newsletter.objects.for_district(self.district).sent()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        newsletter = self.object
+        context["body"] = services.german_typography(newsletter.body)
+        context["subject"] = services.german_typography(newsletter.subject)
         return context

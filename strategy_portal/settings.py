@@ -6,6 +6,7 @@ DATABASE_URL (PostgreSQL), CELERY_BROKER_URL and CACHE_URL (Redis), SMTP and, wh
 must share files, an S3-compatible storage. See README.md for the full list.
 """
 
+import json
 import os
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -73,6 +74,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "taggit",
     "csp",
+    "anymail",
 ]
 
 MIDDLEWARE = [
@@ -182,6 +184,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "newsletters.tasks.purge_unconfirmed_subscriptions",
         "schedule": 24 * 3600.0,
     },
+    # Scheduled newsletters that are due, and sends whose worker died or whose tasks were lost.
+    "newsletters-sweep": {
+        "task": "newsletters.tasks.sweep_newsletters",
+        "schedule": 60.0,
+        "options": {"expires": 55},
+    },
     "newsletters-erase-old-ips": {
         "task": "newsletters.tasks.erase_old_subscription_ips",
         "schedule": 24 * 3600.0,
@@ -216,6 +224,15 @@ elif os.environ.get("EMAIL_FILE_PATH"):
     EMAIL_FILE_PATH = os.environ["EMAIL_FILE_PATH"]
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+# A provider through django-anymail instead of SMTP, e.g.
+# EMAIL_BACKEND=anymail.backends.brevo.EmailBackend and ANYMAIL_SETTINGS={"BREVO_API_KEY": "…"};
+# its bounce and complaint webhook is /newsletter/anymail/<provider>/tracking/, protected by
+# ANYMAIL_WEBHOOK_SECRET ("user:password" in the webhook's URL).
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND") or EMAIL_BACKEND
+ANYMAIL = {
+    **json.loads(os.environ.get("ANYMAIL_SETTINGS") or "{}"),
+    "WEBHOOK_SECRET": os.environ.get("ANYMAIL_WEBHOOK_SECRET") or None,
+}
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL") or "Strategieportal <noreply@localhost>"
 SERVER_EMAIL = os.environ.get("SERVER_EMAIL") or DEFAULT_FROM_EMAIL
 # How long a worker's claim on a mail holds before the sweep puts it back in line (seconds): longer
@@ -232,6 +249,11 @@ NEWSLETTER_CONFIRMATION_COOLDOWN_MINUTES = envint("NEWSLETTER_CONFIRMATION_COOLD
 # are erased this many days after the request or confirmation they belong to.
 NEWSLETTER_PENDING_DAYS = envint("NEWSLETTER_PENDING_DAYS", 30)
 NEWSLETTER_IP_RETENTION_DAYS = envint("NEWSLETTER_IP_RETENTION_DAYS", 90)
+# Sending: at most this many newsletter mails per second and district (0: no limit), in chunks of
+# this many mails over one SMTP connection, by this many tasks at once per newsletter.
+NEWSLETTER_RATE_PER_SECOND = envint("NEWSLETTER_RATE_PER_SECOND", 10)
+NEWSLETTER_CHUNK_SIZE = envint("NEWSLETTER_CHUNK_SIZE", 100)
+NEWSLETTER_PARALLEL_CHUNKS = envint("NEWSLETTER_PARALLEL_CHUNKS", 2)
 
 # --- Storage --------------------------------------------------------------------------------------
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))

@@ -61,3 +61,40 @@ def test_subscribe_confirm_unsubscribe_journey_without_axe_violations(
     assert_no_violations(axe_page, axe_source, "unsubscribed")
     subscription.refresh_from_db()
     assert subscription.status == SubscriptionStatus.UNSUBSCRIBED
+
+
+def test_admin_composes_previews_and_sends_without_axe_violations(
+    live_server, axe_page, axe_source, district, district_admin, password, make_subscription
+):
+    from newsletters.models import Newsletter, NewsletterStatus
+
+    from ..browser.conftest import log_in
+
+    make_subscription("leserin@example.org")
+    base = live_server.url
+    log_in(axe_page, base, district_admin.email, password)
+    axe_page.goto(f"{base}/{district.slug}/verwaltung/newsletter/neu/")
+    assert_no_violations(axe_page, axe_source, "compose")
+    form = axe_page.locator("main form")
+    form.locator("input[name='subject']").fill("Neues aus dem Landkreis")
+    form.locator("textarea[name='body']").fill("Die Workshops sind dokumentiert.")
+    with axe_page.expect_navigation():
+        form.locator("button[type='submit']").click()
+    assert_no_violations(axe_page, axe_source, "detail")
+
+    newsletter = Newsletter.objects.get()
+    axe_page.goto(f"{base}/{district.slug}/verwaltung/newsletter/{newsletter.pk}/vorschau/")
+    assert_no_violations(axe_page, axe_source, "preview")
+    axe_page.goto(f"{base}/{district.slug}/verwaltung/newsletter/{newsletter.pk}/")
+    with axe_page.expect_navigation():
+        axe_page.locator("main button[value='now']").click()
+    assert_no_violations(axe_page, axe_source, "confirm-send")
+    with axe_page.expect_navigation():
+        axe_page.locator("main form button[type='submit']").click()
+    assert "/fortschritt/" in axe_page.url
+    assert_no_violations(axe_page, axe_source, "progress")
+    newsletter.refresh_from_db()
+    assert newsletter.status == NewsletterStatus.SENT
+    assert [m.to for m in mail.outbox if m.subject == "Neues aus dem Landkreis"] == [
+        ["leserin@example.org"]
+    ]

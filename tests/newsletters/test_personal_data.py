@@ -45,3 +45,30 @@ def test_erasing_the_account_deletes_its_subscriptions(citizen, subscriptions):
     services.account_delete(user=citizen)
 
     assert list(Subscription.objects.values_list("email", flat=True)) == ["nachbar@example.org"]
+
+
+def test_deliveries_are_exported_and_erased_with_the_account(
+    login, citizen, district, subscriptions
+):
+    from newsletters.models import Delivery, Newsletter
+
+    by_address, _second, by_user, someone_else = subscriptions
+    newsletter = Newsletter.objects.create(district=district, subject="Ausgabe 1", body="Text")
+    for subscription in (by_address, by_user, someone_else):
+        Delivery.objects.create(
+            newsletter=newsletter,
+            subscription=subscription,
+            email=subscription.email.lower(),
+            status="sent",
+        )
+    # A delivery whose subscription is gone is still found by the address.
+    Delivery.objects.filter(email=citizen.email).update(subscription=None)
+
+    document = json.loads(login(citizen).get(reverse("personal_data_export")).content)
+    assert sorted(d["email"] for d in document["newsletter_deliveries"]) == sorted(
+        [citizen.email, "frueher@example.org"]
+    )
+    assert document["newsletter_deliveries"][0]["newsletter"] == "Ausgabe 1"
+
+    services.account_delete(user=citizen)
+    assert list(Delivery.objects.values_list("email", flat=True)) == ["nachbar@example.org"]
