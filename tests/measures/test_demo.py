@@ -2,8 +2,8 @@
 
 import pytest
 
-from measures.demo import load_measures
 from measures.models import Comment, Flag, Follow, Measure, StatusChange, Support
+from measures.participation_demo import load_measures
 from strategy_portal.demo import load_demo
 
 pytestmark = pytest.mark.django_db

@@ -22,8 +22,9 @@ from newsletters.models import (
 )
 from strategy_portal.models import OutgoingEmail
 from tests.factories import MembershipFactory
+from tests.helpers import de
 
-from .conftest import de, main_of
+from .conftest import main_of
 
 pytestmark = pytest.mark.django_db
 
