@@ -63,7 +63,7 @@ run: demo
 	$(DEV_ENV) $(MANAGE) runserver $(HOST):$(PORT)
 
 test: install
-	$(DEV_ENV) $(BIN)/pytest -m "not browser" $(PYTEST_ARGS)
+	$(DEV_ENV) $(BIN)/pytest -m "not browser" -n auto $(PYTEST_ARGS)
 
 test-browser: install
 	$(DEV_ENV) $(BIN)/pytest -m browser -p no:randomly $(PYTEST_ARGS)
