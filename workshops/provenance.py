@@ -1,13 +1,15 @@
 """Where a measure came from, as the measure page shows it: „aus dem Workshop …, Gruppe n“.
 
-`measures` must not import this app. Until the measures floor offers a registry for origins,
-the measure page (or the integrator) calls `for_measure(measure)`; once a registry exists, this
-function is registered there.
+`measures` must not import this app: the measure page asks `measures.provenance`, where
+`from_workshop` below is registered.
 """
 
 from dataclasses import dataclass
 
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
+
+from measures.provenance import register
 
 from .models import GroupMeasure, WorkshopStatus
 
@@ -58,3 +60,12 @@ def for_measures(measures) -> dict[int, Provenance]:
             group_number=group.number,
         )
     return result
+
+
+@register
+def from_workshop(measure):
+    """The measure page's provenance line: a link to the workshop group, or None."""
+    found = for_measure(measure)
+    if found is None:
+        return None
+    return format_html('<a class="kern-link" href="{}">{}</a>', found.url, found.label)

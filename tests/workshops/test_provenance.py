@@ -21,3 +21,13 @@ def test_a_measure_knows_its_workshop_and_group(district):
 def test_a_draft_workshop_is_not_named_as_origin(district):
     add_parts(make_workshop(district, status=WorkshopStatus.DRAFT), figures=0)
     assert for_measure(GroupMeasure.objects.first().measure) is None
+
+
+def test_the_measure_page_links_the_workshop_group(client, district):
+    workshop = add_parts(make_workshop(district, title="Expertenworkshop"), figures=0)
+    measure = GroupMeasure.objects.filter(group__number=2).first().measure
+
+    page = client.get(measure.get_absolute_url()).content.decode()
+
+    assert f'href="{workshop.get_absolute_url()}#gruppe-2"' in page
+    assert "aus dem Workshop „Expertenworkshop“, Gruppe 2" in page
