@@ -61,7 +61,7 @@ def test_citizen_signs_up_confirms_logs_in_and_edits_profile(live_server, page, 
     screenshot(page, "journey-4-profile")
 
     # Change the public name and save: a success message, and the name is stored.
-    form = page.locator("main form.sp-form")
+    form = page.locator("main form.sp-form").filter(has=page.locator("[name='display_name']"))
     form.locator("input[name='display_name']").fill("Kim aus Meißen")
     with page.expect_navigation():
         form.locator("button[type='submit']").click()

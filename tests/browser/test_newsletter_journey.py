@@ -8,7 +8,7 @@ from newsletters import services
 from newsletters.models import Subscription, SubscriptionStatus
 
 from ..factories import ActionFieldFactory
-from ..newsletters.conftest import link_in
+from ..newsletters.conftest import link_in, make_subscription  # noqa: F401 (a fixture)
 from .conftest import format_violations, run_axe, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -64,7 +64,13 @@ def test_subscribe_confirm_unsubscribe_journey_without_axe_violations(
 
 
 def test_admin_composes_previews_and_sends_without_axe_violations(
-    live_server, axe_page, axe_source, district, district_admin, password, make_subscription
+    live_server,
+    axe_page,
+    axe_source,
+    district,
+    district_admin,
+    password,
+    make_subscription,  # noqa: F811 (the fixture imported above)
 ):
     from newsletters.models import Newsletter, NewsletterStatus
 

@@ -6,15 +6,9 @@ from playwright.sync_api import expect
 
 from workshops.models import Workshop, WorkshopStatus
 
-from ..browser import conftest as browser_conftest
-from ..browser.conftest import format_violations, log_in, run_axe, screenshot
 from ..factories import PASSWORD
-from .helpers import add_attachment, add_parts, make_workshop
-
-browser = browser_conftest.browser
-axe_context = browser_conftest.axe_context
-axe_page = browser_conftest.axe_page
-axe_source = browser_conftest.axe_source
+from ..workshops.helpers import add_attachment, add_parts, make_workshop
+from .conftest import format_violations, log_in, run_axe, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
