@@ -789,6 +789,19 @@ def _district_id_of(item) -> int:
     return item.district_id if isinstance(item, Measure) else item.measure.district_id
 
 
+def _log_item(kind, *, moderator, item, reason):
+    """Log a moderation action on a measure or a comment."""
+    return _log(
+        kind=kind,
+        moderator=moderator,
+        district_id=_district_id_of(item),
+        measure=item if isinstance(item, Measure) else None,
+        comment=item if isinstance(item, Comment) else None,
+        target_user=item.author,
+        reason=reason,
+    )
+
+
 @transaction.atomic
 def moderation_hide(
     *, moderator, reason: str, measure: Measure | None = None, comment: Comment | None = None
@@ -806,15 +819,7 @@ def moderation_hide(
         if isinstance(item, Comment) and not item.is_deleted:
             Measure.objects.filter(pk=item.measure_id).update(comment_count=F("comment_count") - 1)
     item.flags.filter(status=FlagStatus.OPEN).update(status=FlagStatus.ACTED)
-    return _log(
-        kind=ModerationActionKind.HIDE,
-        moderator=moderator,
-        district_id=_district_id_of(item),
-        measure=item if isinstance(item, Measure) else None,
-        comment=item if isinstance(item, Comment) else None,
-        target_user=item.author,
-        reason=reason,
-    )
+    return _log_item(ModerationActionKind.HIDE, moderator=moderator, item=item, reason=reason)
 
 
 @transaction.atomic
@@ -831,15 +836,7 @@ def moderation_restore(
         item.save(update_fields=["is_hidden", "modified"])
         if isinstance(item, Comment) and not item.is_deleted:
             Measure.objects.filter(pk=item.measure_id).update(comment_count=F("comment_count") + 1)
-    return _log(
-        kind=ModerationActionKind.RESTORE,
-        moderator=moderator,
-        district_id=_district_id_of(item),
-        measure=item if isinstance(item, Measure) else None,
-        comment=item if isinstance(item, Comment) else None,
-        target_user=item.author,
-        reason=reason,
-    )
+    return _log_item(ModerationActionKind.RESTORE, moderator=moderator, item=item, reason=reason)
 
 
 @transaction.atomic
@@ -850,15 +847,7 @@ def moderation_dismiss(
     item = _item(measure, comment)
     _require(moderator, "measures.moderate", item)
     item.flags.filter(status=FlagStatus.OPEN).update(status=FlagStatus.DISMISSED)
-    return _log(
-        kind=ModerationActionKind.DISMISS,
-        moderator=moderator,
-        district_id=_district_id_of(item),
-        measure=item if isinstance(item, Measure) else None,
-        comment=item if isinstance(item, Comment) else None,
-        target_user=item.author,
-        reason=reason,
-    )
+    return _log_item(ModerationActionKind.DISMISS, moderator=moderator, item=item, reason=reason)
 
 
 @transaction.atomic
