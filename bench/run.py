@@ -19,6 +19,7 @@ import sys
 import tempfile
 import time
 from datetime import UTC, datetime
+from importlib import import_module
 from pathlib import Path
 
 from bench.load import LoadResult, run_load
@@ -27,6 +28,12 @@ from bench.stats import Figure, summarize
 from bench.targets import BASELINE, TARGETS, Target
 
 DEFAULT_JSON = ROOT / "bench" / "results" / "latest.json"
+
+# The scenarios besides the pages under load: `python -m bench <flag> [their options]`, each a
+# module with `main(argv) -> int` that prints its figures beside a baseline of the same run.
+SCENARIOS = {
+    "--newsletter": "bench.newsletter",
+}
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -222,10 +229,9 @@ def _stop_on_sigterm(signum, frame):
 
 def main(argv=None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
-    if "--newsletter" in argv:
-        from bench import newsletter
-
-        return newsletter.main([arg for arg in argv if arg != "--newsletter"])
+    for flag, module in SCENARIOS.items():
+        if flag in argv:
+            return import_module(module).main([arg for arg in argv if arg != flag])
     args = parse_args(argv)
     targets = select_targets(args.target)
     signal.signal(signal.SIGTERM, _stop_on_sigterm)
