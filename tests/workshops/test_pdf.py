@@ -119,6 +119,11 @@ def test_long_tables_repeat_their_header_figures_and_attachments_are_numbered(di
     assert len(table_pages) > 2
     for page in table_pages:
         assert "Mehrwert (Ziele der" in page
+    # A table's caption is never left alone at the foot of a page.
+    for page in pages:
+        for group in (1, 2):
+            if f"Maßnahmen der Gruppe {group}" in page:
+                assert f"Maßnahme {group}.0" in page
     for number in (1, 2, 3):
         assert f"Abbildung {number}: Bild" in text
     assert "Anlage 1: Präsentation" in text and "Anlage 2: Maßnahmentabelle" in text
