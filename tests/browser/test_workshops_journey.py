@@ -287,3 +287,17 @@ def test_facilitator_rebuilds_the_meissen_protocol_in_one_sitting(
     expect(page.locator("main")).to_contain_text("Gruppe 4")
     expect(page.get_by_role("link", name="Kreis-IT-Schule")).to_be_visible()
     assert_no_violations(page, axe_source, "meissen-public")
+
+    # The measure list, filtered by the workshop the measures came from.
+    from measures.services import measure_create
+
+    measure_create(district=district, title="Eigener Vorschlag", description="Ohne Workshop")
+    page.goto(f"{live_server.url}/{district.slug}/massnahmen/")
+    expect(page.locator("#measure-results")).to_contain_text("Eigener Vorschlag")
+    page.locator("summary", has_text="Weitere Filter").click()
+    # htmx swaps the results in and records the filter in the address.
+    page.locator("select[name='workshop']").select_option(label=workshop.title)
+    expect(page).to_have_url(re.compile(rf"workshop={workshop.pk}"))
+    expect(page.locator("#measure-results")).not_to_contain_text("Eigener Vorschlag")
+    expect(page.get_by_role("link", name="Kreis-IT-Schule")).to_be_visible()
+    assert_no_violations(page, axe_source, "meissen-measures-by-workshop")
