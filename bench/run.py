@@ -33,15 +33,12 @@ DEFAULT_JSON = ROOT / "bench" / "results" / "latest.json"
 # module with `main(argv) -> int` that prints its figures beside a baseline of the same run.
 SCENARIOS = {
     "--newsletter": "bench.newsletter",
+    "--workshop": "bench.workshop",
 }
 
 
-def parse_args(argv=None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(
-        prog="python -m bench",
-        description="Latency, throughput and SQL queries of the site's pages, each beside the "
-        "same figure for a minimal page rendering base.html (the baseline).",
-    )
+def add_load_options(parser: argparse.ArgumentParser) -> None:
+    """The options of the load every page gets (also used by the scenarios that load pages)."""
     parser.add_argument(
         "--duration", type=float, default=5.0, help="measured seconds per page (default 5)"
     )
@@ -62,6 +59,20 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument(
         "--workers", type=int, default=2, help="gunicorn workers (default 2, one per core)"
     )
+
+
+def check_load_options(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    if min(args.duration, args.clients, args.workers, args.rounds) <= 0 or args.warmup < 0:
+        parser.error("--duration, --clients, --workers, --rounds must be positive")
+
+
+def parse_args(argv=None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="python -m bench",
+        description="Latency, throughput and SQL queries of the site's pages, each beside the "
+        "same figure for a minimal page rendering base.html (the baseline).",
+    )
+    add_load_options(parser)
     parser.add_argument(
         "--target",
         action="append",
@@ -75,8 +86,7 @@ def parse_args(argv=None) -> argparse.Namespace:
         help=f"where to write the figures (default {DEFAULT_JSON.relative_to(ROOT)})",
     )
     args = parser.parse_args(argv)
-    if min(args.duration, args.clients, args.workers, args.rounds) <= 0 or args.warmup < 0:
-        parser.error("--duration, --clients, --workers, --rounds must be positive")
+    check_load_options(parser, args)
     return args
 
 
@@ -222,6 +232,23 @@ def write_json(path: Path, meta: dict, figures: list[Figure], loads: dict[str, L
     path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
 
 
+def serve_and_measure(
+    env: dict[str, str], tmp: Path, targets: list[Target], args: argparse.Namespace
+) -> tuple[dict[str, LoadResult], str]:
+    """Serve the prepared site with gunicorn and load each target (`add_load_options`); the
+    loads and the end of gunicorn's log (warnings and errors only)."""
+    with Gunicorn(env, workers=args.workers, log_path=tmp / "gunicorn.log") as server:
+        server.wait_ready()
+        progress(
+            f"gunicorn on {HOST}:{server.port} with {args.workers} workers; "
+            f"{args.clients} clients, {args.warmup:g} s warm-up + {args.duration:g} s "
+            f"in {args.rounds} rounds per page"
+        )
+        loads = measure(server.port, targets, args)
+    gunicorn_log = server.log_tail()
+    return loads, gunicorn_log
+
+
 def _stop_on_sigterm(signum, frame):
     progress("stopped")
     raise SystemExit(128 + signum)  # unwinds through the clean-up below
@@ -252,15 +279,7 @@ def main(argv=None) -> int:
             prepare_site()
             queries = count_queries(targets)
             progress(f"prepared in {time.monotonic() - started:.0f} s")
-            with Gunicorn(env, workers=args.workers, log_path=Path(tmp) / "gunicorn.log") as server:
-                server.wait_ready()
-                progress(
-                    f"gunicorn on {HOST}:{server.port} with {args.workers} workers; "
-                    f"{args.clients} clients, {args.warmup:g} s warm-up + {args.duration:g} s "
-                    f"in {args.rounds} rounds per page"
-                )
-                loads = measure(server.port, targets, args)
-            gunicorn_log = server.log_tail()
+            loads, gunicorn_log = serve_and_measure(env, Path(tmp), targets, args)
     except BenchError as exc:
         progress(f"error: {exc}")
         return 2
