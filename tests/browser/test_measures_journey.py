@@ -205,6 +205,21 @@ def test_citizen_and_company_take_part_and_a_facilitator_answers_merges_and_mode
         [reply_mail] = mails_to(COMPANY, "Neue Antwort")
         assert f"{base}{reply.get_absolute_url()}" in reply_mail.body
 
+        # The company corrects its comment within 15 minutes: it is marked „bearbeitet“.
+        page = company_page
+        page.reload()
+        with page.expect_navigation():
+            page.locator(f"#{comment.anchor} .sp-comment__actions").first.get_by_role(
+                "link", name="Bearbeiten"
+            ).click()
+        page.locator("main form textarea[name='body']").fill("Wir würden drei Plätze mieten.")
+        with page.expect_navigation():
+            page.get_by_role("button", name="Kommentar speichern").click()
+        assert page.url.endswith(f"#{comment.anchor}")
+        meta = page.locator(f"#{comment.anchor} .sp-comment__meta").first
+        assert "bearbeitet" in meta.inner_text()
+        assert page.locator(f"#{comment.anchor}").get_by_text("drei Plätze").is_visible()
+
         # --- Without JavaScript, support is a POST and a redirect back to the same place.
         nojs = new_page(java_script_enabled=False)
         log_in(nojs, base, COMPANY, PASSWORD)
@@ -220,6 +235,7 @@ def test_citizen_and_company_take_part_and_a_facilitator_answers_merges_and_mode
         assert (measure.support_count, measure.support_count_company) == (1, 1)
 
         # The citizen reports a comment that breaks the rules.
+        page = citizen_page
         rude = services.comment_add(
             measure=measure, author=company, body="Typisch, das wird eh nichts."
         )
@@ -307,6 +323,20 @@ def test_citizen_and_company_take_part_and_a_facilitator_answers_merges_and_mode
         assert "Typisch, das wird eh nichts." not in main.inner_text()
         screenshot(page, "measures-journey-07-public-after")
 
+        # The company deletes its comment: „Kommentar gelöscht“, the citizen's reply stays.
+        company_page.goto(base + comment.get_absolute_url())
+        with company_page.expect_navigation():
+            company_page.locator(f"#{comment.anchor} .sp-comment__actions").first.get_by_role(
+                "link", name="Löschen"
+            ).click()
+        with company_page.expect_navigation():
+            company_page.get_by_role("button", name="Kommentar löschen").click()
+        item = company_page.locator(f"#{comment.anchor}")
+        assert item.locator(".sp-comment__meta").first.get_by_text("Kommentar gelöscht").count()
+        assert "drei Plätze" not in item.inner_text()
+        assert item.locator(f"#{reply.anchor}").get_by_text("Danke, das hilft").is_visible()
+        screenshot(company_page, "measures-journey-08-deleted")
+
         # --- The company got a mail for the answer and the status change (as did the author,
         # who follows their own measure); the link in it turns the mails off without logging in.
         [answer_mail] = mails_to(COMPANY, "Offizielle Antwort")
@@ -323,7 +353,7 @@ def test_citizen_and_company_take_part_and_a_facilitator_answers_merges_and_mode
             visitor.get_by_role("button", name="E-Mails abbestellen").click()
         assert visitor.locator("main [role='status']").is_visible()
         assert NotificationSettings.frequency_of(company) == NotificationFrequency.OFF
-        screenshot(visitor, "measures-journey-08-mails-off")
+        screenshot(visitor, "measures-journey-09-mails-off")
     finally:
         for context in contexts:
             context.close()
@@ -377,3 +407,67 @@ def test_measure_pages_after_the_swaps_have_no_axe_violations(
     assert axe_page.locator("article", has_text="Gute Idee").count() == 1
     check("moderation-queue")
     assert not reports, "\n\n".join(reports)
+
+
+@pytest.mark.parametrize("width", [1280, 375])
+def test_measure_pages_fit_the_screen(live_server, page, district, facilitator, company, width):
+    """List, measure (with a three-level thread, answer and history), proposal form and
+    moderation queue: nothing wider than the screen, at desktop and at phone width."""
+    field = ActionFieldFactory(district=district, title="Nahversorgung, Einzelhandel und Gewerbe")
+    author = User.objects.create_user(
+        email="lang@example.org",
+        password=PASSWORD,
+        display_name="Maximiliane Mustermann-Überlänge aus Großenhain-Zabeltitz",
+    )
+    measure = services.measure_submit(
+        district=district,
+        author=author,
+        title="Digitale Dorfläden mit Selbstbedienungskasse und Abholstation "
+        "für Lebensmittel aus der Region",
+        description="Eine sehr lange Beschreibung. "
+        * 40
+        + "\n\nhttps://www.landkreis-beispiel.de/ein/sehr/langer/pfad/ohne/leerzeichen/"
+        "der/umbrechen/muss/damit/nichts/uebersteht",
+        added_value="Kurze Wege.",
+        feasibility="Förderung über LEADER.",
+        action_field=field,
+        tags=["Nahversorgung", "Digitalisierung", "Ehrenamt"],
+    )
+    services.support_add(measure=measure, user=company)
+    parent = None
+    for depth in range(4):
+        parent = services.comment_add(
+            measure=measure,
+            author=company if depth % 2 == 0 else author,
+            body=f"Beitrag auf Ebene {depth + 1}: " + "Wortreich " * 30,
+            parent=parent,
+        )
+    services.flag_add(user=author, comment=parent, reason="Werbung")
+    services.status_change(
+        measure=measure, user=facilitator, status=Status.UNDER_EVALUATION, reason="Wir prüfen."
+    )
+    services.answer_publish(measure=measure, user=facilitator, text="Danke für die Idee.")
+    page.set_viewport_size({"width": width, "height": 900})
+    base = live_server.url
+    log_in(page, base, facilitator.email, PASSWORD)
+    overflowing = []
+    for name, path in [
+        ("list", f"/{district.slug}/massnahmen/"),
+        ("detail", measure.get_absolute_url()),
+        ("propose", f"/{district.slug}/massnahmen/neu/"),
+        ("moderation-queue", f"/{district.slug}/verwaltung/moderation/"),
+    ]:
+        response = page.goto(base + path)
+        assert response.status == 200, path
+        screenshot(page, f"measures-{name}-{width}")
+        wide = page.evaluate(
+            """() => {
+                const limit = document.documentElement.clientWidth;
+                return [...document.querySelectorAll("main *")]
+                    .filter((el) => el.getBoundingClientRect().right > limit + 1)
+                    .map((el) => el.tagName + "." + el.className).slice(0, 5);
+            }"""
+        )
+        if wide or page.evaluate("() => document.documentElement.scrollWidth") > width:
+            overflowing.append(f"{name}: {wide}")
+    assert not overflowing, overflowing
