@@ -163,3 +163,22 @@ def test_team_member_sees_no_stale_message_after_an_htmx_action(login, measure, 
     page = soup_of(client.get(measure.get_absolute_url()))
 
     assert "Unterstützung gezählt" not in page.text(page.find("messages"))
+
+
+def test_a_comment_through_htmx_takes_away_the_edit_link_it_ends(login, citizen, measure, district):
+    """The author may edit until the first comment, their own included: the swap says so."""
+    client = login(citizen)
+    before = soup_of(client.get(measure.get_absolute_url()))
+    assert before.find("measure-links").find(".//*[@href]") is not None
+
+    response = client.post(
+        f"/{district.slug}/massnahmen/{measure.pk}/kommentare/",
+        comment_data("Ergänzung: auch samstags."),
+        **HTMX,
+    )
+
+    links = soup_of(response).find("measure-links")
+    assert links.get("hx-swap-oob") == "true"
+    hrefs = [element.get("href") for element in links.iter() if element.get("href")]
+    assert f"/{district.slug}/massnahmen/{measure.pk}/bearbeiten/" not in hrefs
+    assert f"/{district.slug}/massnahmen/{measure.pk}/zurueckziehen/" in hrefs
