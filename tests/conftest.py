@@ -25,7 +25,6 @@ def _services_required() -> bool:
     return os.environ.get("REQUIRE_SERVICES") == "1"
 
 
-@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
 def pytest_collection_modifyitems(config, items):
     database_url = os.environ.get("DATABASE_URL", "")
     on_postgres = database_url.startswith(("postgres://", "postgresql://"))
@@ -43,10 +42,12 @@ def pytest_collection_modifyitems(config, items):
                     "REQUIRE_SERVICES=1 but CELERY_BROKER_URL does not point at Redis"
                 )
             item.add_marker(pytest.mark.skip(reason="needs CELERY_BROKER_URL=redis://…"))
-        if item.get_closest_marker("celery_worker"):
-            # Real workers share the broker's queue: under `--dist loadgroup` they run one
-            # after the other, on one pytest-xdist worker.
-            item.add_marker(pytest.mark.xdist_group("celery_worker"))
+        if item.get_closest_marker("celery_worker") and not item.get_closest_marker("xdist_group"):
+            # Real workers share the broker's queue: under `--dist loadgroup` they must run one
+            # after the other, on one pytest-xdist worker (the group is read before this hook).
+            raise pytest.UsageError(
+                f'{item.nodeid} starts a Celery worker: mark it xdist_group("celery_worker")'
+            )
 
 
 def redis_database_for_worker(url: str, worker: str, broker_url: str = "") -> str:
