@@ -58,7 +58,10 @@ def add_service_errors(form, error: ValidationError) -> None:
 
 def _measure_of(district, pk):
     return get_object_or_404(
-        Measure.objects.for_district(district).select_related("district", "author"), pk=pk
+        Measure.objects.for_district(district).select_related(
+            "district", "author", "action_field", "mission"
+        ),
+        pk=pk,
     )
 
 
