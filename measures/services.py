@@ -334,9 +334,9 @@ def measure_record_on_behalf(
 
 @transaction.atomic
 def measure_update(*, measure: Measure, user, tags: Iterable[str] | None = None, **changes):
-    """Change a measure's texts, action field, mission and tags. The author may do so until the first
-    support or comment; the district's team always, and also `priority`, `on_behalf_of` and
-    `origin`. Unknown fields raise `TypeError`."""
+    """Change a measure's texts, action field, mission and tags. The author may do so until the
+    first support or comment; the district's team always, and also `priority`, `on_behalf_of`
+    and `origin`. Unknown fields raise `TypeError`."""
     measure = Measure.objects.select_for_update().select_related("district").get(pk=measure.pk)
     _require(user, "measures.change_measure", measure)
     allowed = TEAM_FIELDS if user.has_perm("measures.record_measure", measure) else AUTHOR_FIELDS
