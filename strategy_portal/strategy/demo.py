@@ -52,8 +52,8 @@ ACTION_FIELDS = {
             "#8a1b2e",
         ),
         "Daten als Grundlage": (
-            "Querschnittsthema: Daten sind die Grundlage für gute Entscheidungen und neue "
-            "digitale Dienste in allen Handlungsfeldern.",
+            "Daten sind die Grundlage für gute Entscheidungen und neue digitale Dienste in allen "
+            "Handlungsfeldern – vom Tourismusportal bis zur Offene-Daten-Plattform.",
             "#005a70",
         ),
     },
@@ -74,8 +74,8 @@ ACTION_FIELDS = {
             "#1b4f8a",
         ),
         "Digitale Teilhabe und Bildung": (
-            "Querschnittsthema: Alle Personen-, Alters- und Anwendergruppen im Landkreis sollen "
-            "die Digitalisierung live vor Ort und online erleben und erlernen können.",
+            "Alle Personen-, Alters- und Anwendergruppen im Landkreis sollen die Digitalisierung "
+            "live vor Ort und online erleben und erlernen können.",
             "#5a3d8a",
         ),
     },
@@ -119,6 +119,12 @@ MEISSEN_MEASURES = {
     "Kreis-IT-Schule": ("Innovationsförderung", (4, 4, 4, 5), (4, 5, 4, 4)),
     "Stabsstelle Smart Region": ("Innovationsförderung", (4, 3, 2, 3), (3, 3, 3, 3)),
     "Offene-Daten-Plattform": ("Innovationsförderung", (2, 3, 3, 4), (2, 3, 2, 4)),
+    # The online proposal the team already prioritised (participation demo) is scored as well.
+    "Coworking auf Probe im Dorfgemeinschaftshaus": (
+        "Coworking etablieren",
+        (4, 4, 3, 3),
+        (3, 4, 3, 4),
+    ),
 }
 MEISSEN_EVALUATORS = (
     "kreisverwaltung@landkreis-meissen.example",
@@ -134,7 +140,6 @@ MEISSEN_OVERRIDE = (
 )
 # Online proposals of the participation demo that fit a mission.
 MEISSEN_PROPOSALS = {
-    "Coworking auf Probe im Dorfgemeinschaftshaus": "Coworking etablieren",
     "Beratung zur Automatisierung für kleine Betriebe": "Innovationsförderung",
     "Jung hilft Alt, Alt hilft Jung": "Kompetenzaufbau",
 }
