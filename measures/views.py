@@ -37,6 +37,7 @@ from .models import (
     Follow,
     Measure,
     NotificationSettings,
+    Steckbrief,
     Support,
     tags_in_use,
 )
@@ -274,6 +275,9 @@ def render_measure(request, district, measure, *, comment_form=None, status=200)
             can_withdraw=user.has_perm("measures.withdraw_measure", measure),
             can_flag=user.has_perm("measures.flag", measure),
             is_closed=not measure.is_open,
+            steckbrief=Steckbrief.objects.filter(measure=measure)
+            .prefetch_related("milestones")
+            .first(),
             **_action_context(request, measure),
         )
     return render(request, "measures/detail.html", context, status=status)
