@@ -39,6 +39,7 @@ from .models import (
     Follow,
     Measure,
     NotificationSettings,
+    Steckbrief,
     Support,
     tags_in_use,
 )
@@ -60,7 +61,10 @@ def add_service_errors(form, error: ValidationError) -> None:
 
 def _measure_of(district, pk):
     return get_object_or_404(
-        Measure.objects.for_district(district).select_related("district", "author"), pk=pk
+        Measure.objects.for_district(district).select_related(
+            "district", "author", "action_field", "mission"
+        ),
+        pk=pk,
     )
 
 
@@ -274,6 +278,9 @@ def _measure_context(request, district, measure, *, comment_form=None) -> dict:
             can_withdraw=user.has_perm("measures.withdraw_measure", measure),
             can_flag=user.has_perm("measures.flag", measure),
             is_closed=not measure.is_open,
+            steckbrief=Steckbrief.objects.filter(measure=measure)
+            .prefetch_related("milestones")
+            .first(),
             **_action_context(request, measure),
         )
     return context
