@@ -97,3 +97,20 @@ def run_load(
     for thread in threads:
         thread.join(timeout=warmup + duration + timeout + 5)
     return result
+
+
+def drain(host: str, port: int, path: str = "/healthz", timeout: float = 120.0) -> float:
+    """Wait until the server has worked off what the last load left queued: requests whose
+    clients gave up are still answered, one after the other, and would otherwise be counted
+    against the next page. One request joins the end of that queue; its answer means the queue
+    is empty. Returns the seconds waited."""
+    started = time.perf_counter()
+    connection = http.client.HTTPConnection(host, port, timeout=timeout)
+    try:
+        connection.request("GET", path, headers={"User-Agent": USER_AGENT})
+        connection.getresponse().read()
+    except (OSError, http.client.HTTPException):
+        pass  # a dead server shows in the next load's errors
+    finally:
+        connection.close()
+    return time.perf_counter() - started

@@ -22,7 +22,7 @@ from datetime import UTC, datetime
 from importlib import import_module
 from pathlib import Path
 
-from bench.load import LoadResult, run_load
+from bench.load import LoadResult, drain, run_load
 from bench.server import HOST, ROOT, BenchError, Gunicorn, bench_environment
 from bench.stats import Figure, summarize
 from bench.targets import BASELINE, TARGETS, Target
@@ -186,6 +186,7 @@ def measure(
                     headers=headers.get(target.name),
                 )
             )
+            drain(HOST, port)
     return loads
 
 

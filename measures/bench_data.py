@@ -624,12 +624,13 @@ def generate(*, slug: str = "bench-landkreis", sizes: Sizes | None = None, progr
         progress(f"{scores} scores")
         _rebuild(measures)
         progress("counters and search index rebuilt")
-    if connection.vendor == "postgresql":
-        # The planner's statistics, as autovacuum would gather them some time after such a load.
+    if connection.vendor == "postgresql" and connection.get_autocommit():
+        # The planner's statistics and the visibility map, as autovacuum would leave them some
+        # time after such a load (VACUUM cannot run inside a transaction).
         with connection.cursor() as cursor:
             for model in (User, Measure, TaggedMeasure, Comment, Support, Follow, Score):
-                cursor.execute(f'ANALYZE "{model._meta.db_table}"')
-        progress("tables analysed")
+                cursor.execute(f'VACUUM ANALYZE "{model._meta.db_table}"')
+        progress("tables vacuumed and analysed")
     return Report(
         district=district,
         counts={

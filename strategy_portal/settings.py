@@ -147,8 +147,15 @@ if CACHE_URL.startswith(("redis://", "rediss://")):
         }
     }
 elif CACHE_URL in ("", "locmem://"):
-    # One process: the rate limits of allauth live in this process's memory.
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # One process: the rate limits of allauth live in this process's memory. Room for the
+    # rendered Markdown of a long thread (Django's default of 300 entries would evict it, page
+    # after page, on a measure with 500 comments).
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": 10_000},
+        }
+    }
 else:
     raise ImproperlyConfigured(f"CACHE_URL must be redis://… or locmem://, got {CACHE_URL!r}")
 
