@@ -42,6 +42,7 @@ from .models import (
     tags_in_use,
 )
 from .notifications import read_unsubscribe_token
+from .permissions import is_participant
 from .provenance import provenance_of
 
 PAGE_SIZE = 20
@@ -242,15 +243,19 @@ def _fresh_measure(request, district, pk):
 def build_thread(comments, *, user, is_team):
     """The comments as a tree of (comment, replies), with what the viewer may see and do."""
     children: dict[int | None, list] = {}
+    # Every action on a comment needs a signed-in participant (see `permissions`): for anyone
+    # else the rules need not be asked four times per comment of a long thread.
+    may_act = is_participant(user)
     for comment in comments:
         comment.shown_hidden = comment.is_hidden and (
             is_team or (user.is_authenticated and comment.author_id == user.pk)
         )
-        comment.can_edit = user.has_perm("measures.change_comment", comment)
-        comment.can_delete = user.has_perm("measures.delete_comment", comment)
-        comment.can_reply = user.has_perm("measures.reply_comment", comment)
+        comment.can_edit = may_act and user.has_perm("measures.change_comment", comment)
+        comment.can_delete = may_act and user.has_perm("measures.delete_comment", comment)
+        comment.can_reply = may_act and user.has_perm("measures.reply_comment", comment)
         comment.can_flag = (
-            user.has_perm("measures.flag", comment)
+            may_act
+            and user.has_perm("measures.flag", comment)
             and not comment.is_deleted
             and not comment.is_hidden
         )

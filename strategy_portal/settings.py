@@ -251,6 +251,9 @@ EMAIL_SEND_LEASE = envint("EMAIL_SEND_LEASE", 300)
 # How long a confirmation link works, and how long after a mail to an address the sign-up form
 # sends none again (a repeated request changes nothing meanwhile).
 NEWSLETTER_CONFIRMATION_HOURS = envint("NEWSLETTER_CONFIRMATION_HOURS", 72)
+# The statistics page aggregates every support and comment of a district; its figures are kept
+# this many seconds in the cache (0: computed on every request).
+STATISTICS_CACHE_SECONDS = envint("STATISTICS_CACHE_SECONDS", 300)
 NEWSLETTER_CONFIRMATION_COOLDOWN_MINUTES = envint("NEWSLETTER_CONFIRMATION_COOLDOWN_MINUTES", 15)
 # Unconfirmed requests are deleted after this many days; the IP addresses of the proof of consent
 # are erased this many days after the request or confirmation they belong to.
