@@ -45,6 +45,7 @@ from bench.server import (
     database_urls,
     recreate_database,
 )
+from bench.stats import Figure
 from bench.targets import BASELINE, Target
 
 DEFAULT_JSON = ROOT / "bench" / "results" / "measures.json"
@@ -143,6 +144,15 @@ def targets() -> list[Target]:
     ]
 
 
+def statistics_queries(pages: list[Target]) -> int:
+    """The SQL queries of the statistics page when its figures are not in the cache."""
+    from django.test import override_settings
+
+    (statistics,) = [page for page in pages if page.name == "statistics"]
+    with override_settings(STATISTICS_CACHE_SECONDS=0):
+        return count_queries([statistics])["statistics"]
+
+
 def main(argv=None) -> int:
     args = parse_args(argv)
     signal.signal(signal.SIGTERM, _stop_on_sigterm)
@@ -164,6 +174,7 @@ def main(argv=None) -> int:
             )
             pages = prepare_site(args)
             queries = count_queries(pages)
+            computed = statistics_queries(pages)
             headers = session_headers(pages)
             with Gunicorn(env, workers=args.workers, log_path=Path(tmp) / "gunicorn.log") as server:
                 server.wait_ready()
@@ -191,6 +202,10 @@ def main(argv=None) -> int:
                 progress(f"could not drop the bench database: {exc}")
 
     figures = build_figures(loads, queries, pages)
+    # Served warm, the statistics come from the cache; this is what computing them costs.
+    figures.append(
+        Figure.compare("statistics.queries-computed", computed, "queries", queries[BASELINE])
+    )
     for figure in figures:
         print(figure.line())
     meta = metadata(args, load_before, database=args.database)
