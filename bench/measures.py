@@ -74,7 +74,9 @@ def parse_args(argv=None) -> argparse.Namespace:
         help="PostgreSQL server; a throwaway database is created on it and dropped",
     )
     for name, default in (("measures", 10_000), ("comments", 100_000), ("supports", 200_000)):
-        parser.add_argument(f"--{name}", type=int, default=default, help=f"default {default}")
+        parser.add_argument(
+            f"--{name[:-1]}-count", dest=name, type=int, default=default, help=f"default {default}"
+        )
     parser.add_argument(
         "--json",
         type=Path,
@@ -84,7 +86,9 @@ def parse_args(argv=None) -> argparse.Namespace:
     args = parser.parse_args(argv)
     check_load_options(parser, args)
     if args.measures < LIST_PAGE * 20:
-        parser.error(f"--measures must be at least {LIST_PAGE * 20} (page {LIST_PAGE} of the list)")
+        parser.error(
+            f"--measure-count must be at least {LIST_PAGE * 20} (page {LIST_PAGE} of the list)"
+        )
     return args
 
 

@@ -156,7 +156,7 @@ def test_drain_returns_once_the_server_answers(http_server):
 
 def test_measures_scenario_is_registered_and_checks_its_sizes():
     assert SCENARIOS["--measures"] == "bench.measures"
-    args = measures_scenario.parse_args(["--database", "sqlite", "--measures", "2000"])
+    args = measures_scenario.parse_args(["--database", "sqlite", "--measure-count", "2000"])
     assert (args.database, args.measures, args.clients) == ("sqlite", 2000, 20)
     with pytest.raises(SystemExit):
-        measures_scenario.parse_args(["--measures", "100"])  # no page 50 of the list
+        measures_scenario.parse_args(["--measure-count", "100"])  # no page 50 of the list
