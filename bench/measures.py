@@ -30,17 +30,15 @@ from bench.run import (
     check_load_options,
     count_queries,
     load_average,
-    measure,
     metadata,
     progress,
+    serve_and_measure,
     session_headers,
     write_json,
 )
 from bench.server import (
-    HOST,
     ROOT,
     BenchError,
-    Gunicorn,
     bench_environment,
     database_urls,
     recreate_database,
@@ -180,15 +178,7 @@ def main(argv=None) -> int:
             queries = count_queries(pages)
             computed = statistics_queries(pages)
             headers = session_headers(pages)
-            with Gunicorn(env, workers=args.workers, log_path=Path(tmp) / "gunicorn.log") as server:
-                server.wait_ready()
-                progress(
-                    f"gunicorn on {HOST}:{server.port} with {args.workers} workers; "
-                    f"{args.clients} clients, {args.warmup:g} s warm-up + {args.duration:g} s "
-                    f"in {args.rounds} rounds per page"
-                )
-                loads = measure(server.port, pages, args, headers)
-            gunicorn_log = server.log_tail()
+            loads, gunicorn_log = serve_and_measure(env, Path(tmp), pages, args, headers)
     except BenchError as exc:
         progress(f"error: {exc}")
         return 2

@@ -33,12 +33,13 @@ DEFAULT_JSON = ROOT / "bench" / "results" / "latest.json"
 # module with `main(argv) -> int` that prints its figures beside a baseline of the same run.
 SCENARIOS = {
     "--newsletter": "bench.newsletter",
+    "--workshop": "bench.workshop",
     "--measures": "bench.measures",
 }
 
 
 def add_load_options(parser: argparse.ArgumentParser) -> None:
-    """The options of loading pages, shared with the scenarios that load pages."""
+    """The options of the load every page gets (also used by the scenarios that load pages)."""
     parser.add_argument(
         "--duration", type=float, default=5.0, help="measured seconds per page (default 5)"
     )
@@ -270,6 +271,28 @@ def write_json(path: Path, meta: dict, figures: list[Figure], loads: dict[str, L
     path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
 
 
+def serve_and_measure(
+    env: dict[str, str],
+    tmp: Path,
+    targets: list[Target],
+    args: argparse.Namespace,
+    headers: dict[str, dict[str, str]] | None = None,
+) -> tuple[dict[str, LoadResult], str]:
+    """Serve the prepared site with gunicorn and load each target (`add_load_options`, with the
+    `session_headers` of targets that log in); the loads and the end of gunicorn's log (warnings
+    and errors only)."""
+    with Gunicorn(env, workers=args.workers, log_path=tmp / "gunicorn.log") as server:
+        server.wait_ready()
+        progress(
+            f"gunicorn on {HOST}:{server.port} with {args.workers} workers; "
+            f"{args.clients} clients, {args.warmup:g} s warm-up + {args.duration:g} s "
+            f"in {args.rounds} rounds per page"
+        )
+        loads = measure(server.port, targets, args, headers)
+    gunicorn_log = server.log_tail()
+    return loads, gunicorn_log
+
+
 def _stop_on_sigterm(signum, frame):
     progress("stopped")
     raise SystemExit(128 + signum)  # unwinds through the clean-up below
@@ -301,15 +324,7 @@ def main(argv=None) -> int:
             queries = count_queries(targets)
             headers = session_headers(targets)
             progress(f"prepared in {time.monotonic() - started:.0f} s")
-            with Gunicorn(env, workers=args.workers, log_path=Path(tmp) / "gunicorn.log") as server:
-                server.wait_ready()
-                progress(
-                    f"gunicorn on {HOST}:{server.port} with {args.workers} workers; "
-                    f"{args.clients} clients, {args.warmup:g} s warm-up + {args.duration:g} s "
-                    f"in {args.rounds} rounds per page"
-                )
-                loads = measure(server.port, targets, args, headers)
-            gunicorn_log = server.log_tail()
+            loads, gunicorn_log = serve_and_measure(env, Path(tmp), targets, args, headers)
     except BenchError as exc:
         progress(f"error: {exc}")
         return 2

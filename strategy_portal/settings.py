@@ -305,6 +305,10 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = DEBUG
+# Read from the environment, not from settings.DEBUG at start-up (which the test runner turns off):
+# in development and tests files are looked up when asked for, instead of every middleware
+# instance (every test client) scanning all static files.
+WHITENOISE_AUTOREFRESH = DEBUG
 SERVE_MEDIA = envbool("SERVE_MEDIA", False)
 FILE_UPLOAD_PERMISSIONS = 0o644
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
