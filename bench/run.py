@@ -22,7 +22,7 @@ from datetime import UTC, datetime
 from importlib import import_module
 from pathlib import Path
 
-from bench.load import LoadResult, run_load
+from bench.load import LoadResult, drain, run_load
 from bench.server import HOST, ROOT, BenchError, Gunicorn, bench_environment
 from bench.stats import Figure, summarize
 from bench.targets import BASELINE, TARGETS, Target
@@ -34,6 +34,7 @@ DEFAULT_JSON = ROOT / "bench" / "results" / "latest.json"
 SCENARIOS = {
     "--newsletter": "bench.newsletter",
     "--workshop": "bench.workshop",
+    "--measures": "bench.measures",
 }
 
 
@@ -110,8 +111,17 @@ def prepare_site() -> None:
     call_command("collectstatic", interactive=False, verbosity=0, stdout=quiet)
 
 
+def _client_as(client, login: str | None) -> None:
+    from django.contrib.auth import get_user_model
+
+    client.logout()
+    if login:
+        client.force_login(get_user_model().objects.get(email=login))
+
+
 def count_queries(targets: list[Target]) -> dict[str, int]:
-    """The SQL queries of each page once warm (the second request), through the test client."""
+    """The SQL queries of each page once warm (the second request), through the test client,
+    as the target's user where it names one."""
     from django.db import connection, connections
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
@@ -120,6 +130,7 @@ def count_queries(targets: list[Target]) -> dict[str, int]:
     counts = {}
     try:
         for target in targets:
+            _client_as(client, target.login)
             client.get(target.path)
             with CaptureQueriesContext(connection) as queries:
                 response = client.get(target.path)
@@ -133,8 +144,34 @@ def count_queries(targets: list[Target]) -> dict[str, int]:
     return counts
 
 
-def measure(port: int, targets: list[Target], args: argparse.Namespace) -> dict[str, LoadResult]:
+def session_headers(targets: list[Target]) -> dict[str, dict[str, str]]:
+    """A `Cookie` header per target that logs a user in: a session stored in the database the
+    server reads, as after a login."""
+    from django.conf import settings
+    from django.db import connections
+    from django.test import Client
+
+    headers = {}
+    try:
+        for target in targets:
+            if target.login:
+                client = Client(HTTP_HOST=HOST)
+                _client_as(client, target.login)
+                session = client.cookies[settings.SESSION_COOKIE_NAME].value
+                headers[target.name] = {"Cookie": f"{settings.SESSION_COOKIE_NAME}={session}"}
+    finally:
+        connections.close_all()
+    return headers
+
+
+def measure(
+    port: int,
+    targets: list[Target],
+    args: argparse.Namespace,
+    headers: dict[str, dict[str, str]] | None = None,
+) -> dict[str, LoadResult]:
     """Load each page in turn, round after round; each page warms up before its first round."""
+    headers = headers or {}
     loads = {target.name: LoadResult() for target in targets}
     for number in range(args.rounds):
         progress(f"round {number + 1} of {args.rounds}")
@@ -147,8 +184,10 @@ def measure(port: int, targets: list[Target], args: argparse.Namespace) -> dict[
                     clients=args.clients,
                     duration=args.duration / args.rounds,
                     warmup=args.warmup if number == 0 else 0,
+                    headers=headers.get(target.name),
                 )
             )
+            drain(HOST, port)
     return loads
 
 
@@ -194,7 +233,7 @@ def load_average() -> float | None:
         return None
 
 
-def metadata(args: argparse.Namespace, load_before: float | None) -> dict:
+def metadata(args: argparse.Namespace, load_before: float | None, database: str = "sqlite") -> dict:
     import django
     import gunicorn
 
@@ -211,7 +250,7 @@ def metadata(args: argparse.Namespace, load_before: float | None) -> dict:
         # Other work on the machine skews the absolute figures (the ratios less so).
         "load_average_before": load_before,
         "load_average_after": load_average(),
-        "database": "sqlite",
+        "database": database,
         "workers": args.workers,
         "clients": args.clients,
         "duration_s": args.duration,
@@ -233,10 +272,15 @@ def write_json(path: Path, meta: dict, figures: list[Figure], loads: dict[str, L
 
 
 def serve_and_measure(
-    env: dict[str, str], tmp: Path, targets: list[Target], args: argparse.Namespace
+    env: dict[str, str],
+    tmp: Path,
+    targets: list[Target],
+    args: argparse.Namespace,
+    headers: dict[str, dict[str, str]] | None = None,
 ) -> tuple[dict[str, LoadResult], str]:
-    """Serve the prepared site with gunicorn and load each target (`add_load_options`); the
-    loads and the end of gunicorn's log (warnings and errors only)."""
+    """Serve the prepared site with gunicorn and load each target (`add_load_options`, with the
+    `session_headers` of targets that log in); the loads and the end of gunicorn's log (warnings
+    and errors only)."""
     with Gunicorn(env, workers=args.workers, log_path=tmp / "gunicorn.log") as server:
         server.wait_ready()
         progress(
@@ -244,7 +288,7 @@ def serve_and_measure(
             f"{args.clients} clients, {args.warmup:g} s warm-up + {args.duration:g} s "
             f"in {args.rounds} rounds per page"
         )
-        loads = measure(server.port, targets, args)
+        loads = measure(server.port, targets, args, headers)
     gunicorn_log = server.log_tail()
     return loads, gunicorn_log
 
@@ -278,8 +322,9 @@ def main(argv=None) -> int:
             progress("preparing a throwaway database with the demo and the static files")
             prepare_site()
             queries = count_queries(targets)
+            headers = session_headers(targets)
             progress(f"prepared in {time.monotonic() - started:.0f} s")
-            loads, gunicorn_log = serve_and_measure(env, Path(tmp), targets, args)
+            loads, gunicorn_log = serve_and_measure(env, Path(tmp), targets, args, headers)
     except BenchError as exc:
         progress(f"error: {exc}")
         return 2

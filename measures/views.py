@@ -11,6 +11,7 @@ service becomes a message on the form field it names.
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef
@@ -44,10 +45,24 @@ from .models import (
     tags_in_use,
 )
 from .notifications import read_unsubscribe_token
+from .permissions import is_participant
 from .provenance import provenance_of
 
 PAGE_SIZE = 20
 TAG_SUGGESTIONS = 50
+# The suggestions only help to type a tag; a minute late is fine, and it saves every list page an
+# aggregate over all the district's tagged measures.
+TAG_SUGGESTIONS_SECONDS = 60
+
+
+def tag_suggestions(district) -> list[str]:
+    """The names of the district's most used tags, for the tag fields' suggestions (cached)."""
+    key = f"measures:tag-suggestions:{district.pk}"
+    names = cache.get(key)
+    if names is None:
+        names = list(tags_in_use(district).values_list("name", flat=True)[:TAG_SUGGESTIONS])
+        cache.set(key, names, TAG_SUGGESTIONS_SECONDS)
+    return names
 
 
 def add_service_errors(form, error: ValidationError) -> None:
@@ -99,7 +114,7 @@ def measure_list(request, district):
         "filter": measure_filter,
         "page": page,
         "query": query.urlencode(),
-        "tag_suggestions": tags_in_use(district)[:TAG_SUGGESTIONS],
+        "tag_suggestions": tag_suggestions(district),
         "can_propose": user.has_perm("measures.propose_measure", district),
     }
     if request.htmx and request.htmx.target == "measure-results":
@@ -114,7 +129,7 @@ def _form_context(district, form, **extra):
     return {
         "district": district,
         "form": form,
-        "tag_suggestions": tags_in_use(district)[:TAG_SUGGESTIONS],
+        "tag_suggestions": tag_suggestions(district),
         **extra,
     }
 
@@ -234,15 +249,19 @@ def _fresh_measure(request, district, pk):
 def build_thread(comments, *, user, is_team):
     """The comments as a tree of (comment, replies), with what the viewer may see and do."""
     children: dict[int | None, list] = {}
+    # Every action on a comment needs a signed-in participant (see `permissions`): for anyone
+    # else the rules need not be asked four times per comment of a long thread.
+    may_act = is_participant(user)
     for comment in comments:
         comment.shown_hidden = comment.is_hidden and (
             is_team or (user.is_authenticated and comment.author_id == user.pk)
         )
-        comment.can_edit = user.has_perm("measures.change_comment", comment)
-        comment.can_delete = user.has_perm("measures.delete_comment", comment)
-        comment.can_reply = user.has_perm("measures.reply_comment", comment)
+        comment.can_edit = may_act and user.has_perm("measures.change_comment", comment)
+        comment.can_delete = may_act and user.has_perm("measures.delete_comment", comment)
+        comment.can_reply = may_act and user.has_perm("measures.reply_comment", comment)
         comment.can_flag = (
-            user.has_perm("measures.flag", comment)
+            may_act
+            and user.has_perm("measures.flag", comment)
             and not comment.is_deleted
             and not comment.is_hidden
         )
