@@ -28,14 +28,16 @@ from django.core.files.storage import default_storage
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from fontTools.ttLib import TTFont
-from weasyprint import HTML
-from weasyprint.logger import PROGRESS_LOGGER
-from weasyprint.text.fonts import FontConfiguration
-from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+# WeasyPrint reports every page it lays out at INFO, and parses its own stylesheets on import;
+# the document record shows the progress.
+logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
+
+from weasyprint import HTML  # noqa: E402
+from weasyprint.text.fonts import FontConfiguration  # noqa: E402
+from weasyprint.urls import URLFetcher, URLFetcherResponse  # noqa: E402
 
 logger = logging.getLogger(__name__)
-# WeasyPrint reports every page it lays out at INFO; the document record shows the progress.
-PROGRESS_LOGGER.setLevel(logging.WARNING)
 
 SITE_SCHEME = "sp-site"
 BASE_URL = f"{SITE_SCHEME}:/"
