@@ -33,6 +33,7 @@ DEFAULT_JSON = ROOT / "bench" / "results" / "latest.json"
 # module with `main(argv) -> int` that prints its figures beside a baseline of the same run.
 SCENARIOS = {
     "--newsletter": "bench.newsletter",
+    "--strategy-pdf": "bench.strategy_pdf",
 }
 
 

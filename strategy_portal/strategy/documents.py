@@ -23,9 +23,9 @@ from workshops.models import Workshop
 from workshops.provenance import for_measures
 
 from . import charts
-from .views import NOT_EVALUATED, TIER_LABELS, TIER_ORDER, public_measures
+from .views import NOT_EVALUATED, PDF_KIND, TIER_LABELS, TIER_ORDER, public_measures
 
-KIND = "strategy"
+KIND = PDF_KIND
 # Tiers whose measures the document presents as a full Steckbrief; the others as a compact list.
 STECKBRIEF_TIERS = (Tier.PREMIUM_PLUS, Tier.PREMIUM)
 
@@ -34,12 +34,13 @@ STECKBRIEF_TIERS = (Tier.PREMIUM_PLUS, Tier.PREMIUM)
 class MissionPart:
     mission: Any  # Mission, or None for the action field's measures without a mission
     steckbriefe: list = field(default_factory=list)
-    ideas: list = field(default_factory=list)
+    ideas: list = field(default_factory=list)  # further ideas
+    pending: list = field(default_factory=list)  # proposals not evaluated yet
     anchor: str = ""
 
     @property
     def count(self) -> int:
-        return len(self.steckbriefe) + len(self.ideas)
+        return len(self.steckbriefe) + len(self.ideas) + len(self.pending)
 
 
 @dataclass
@@ -159,8 +160,10 @@ def strategy_content(district: District) -> dict:
         measure.profile = _steckbrief_of(measure)
         if measure.tier in STECKBRIEF_TIERS:
             mission_part.steckbriefe.append(measure)
-        else:
+        elif measure.tier:
             mission_part.ideas.append(measure)
+        else:
+            mission_part.pending.append(measure)
         annex.append(measure)
     annex.sort(key=lambda m: tuple(int(n) for n in m.number.split(".")))
 
@@ -184,7 +187,7 @@ def strategy_content(district: District) -> dict:
     }
     tiers = [tier for tier in TIER_ORDER if tier_totals[tier] or tier != NOT_EVALUATED]
     for part in field_parts:
-        in_part = [m for p in part.missions for m in (*p.steckbriefe, *p.ideas)]
+        in_part = [m for p in part.missions for m in (*p.steckbriefe, *p.ideas, *p.pending)]
         part.mission_count = sum(1 for p in part.missions if p.mission is not None)
         part.tier_cells = [
             sum(1 for m in in_part if (m.tier or NOT_EVALUATED) == tier) for tier in tiers
