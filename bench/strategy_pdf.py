@@ -4,9 +4,10 @@ beside WeasyPrint rendering the same text as plain HTML with no stylesheet (and 
 same run. Prints seconds, pages, pages per second and peak memory of each, and the ratios: what the
 document's styling and structure cost.
 
-Everything lives in a throwaway directory (SQLite database, media, static files); each render runs in a fresh
-Python process of its own, so that its peak memory (the process's maximum resident set) is that
-render's alone. Options: `--measures`, `--steckbriefe`, `--repeat` (the best of N runs).
+Everything lives in a throwaway directory (SQLite database, media, static files); each render
+runs in a fresh Python process of its own, so that its peak memory (the process's maximum
+resident set) is that render's alone. Options: `--measures`, `--steckbriefe`, `--repeat` (the best
+of N runs).
 """
 
 import argparse

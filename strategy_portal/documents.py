@@ -86,9 +86,7 @@ def register(
     raises DocumentUnavailable when there is nothing to render yet."""
 
     def decorator(build):
-        _builders[kind] = Builder(
-            kind=kind, build=build, keep_versions=keep_versions, check=check
-        )
+        _builders[kind] = Builder(kind=kind, build=build, keep_versions=keep_versions, check=check)
         return build
 
     return decorator

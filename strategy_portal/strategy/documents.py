@@ -174,9 +174,7 @@ def strategy_content(district: District) -> dict:
         # The catch-all of measures without a mission is shown only when it has any.
         part.missions = [p for p in part.missions if p.mission is not None or p.count]
 
-    workshops = list(
-        Workshop.objects.for_district(district).published().order_by("start", "pk")
-    )
+    workshops = list(Workshop.objects.for_district(district).published().order_by("start", "pk"))
     statistics = [
         {"chart": chart, "svg": charts.svg(chart, uid=f"pdf-{chart.key}")}
         for chart in charts_for(district)
@@ -195,7 +193,9 @@ def strategy_content(district: District) -> dict:
     return {
         "strategy": strategy,
         "fields": [p for p in field_parts if p.field is not None and not p.field.is_cross_cutting],
-        "cross_cutting": [p for p in field_parts if p.field is not None and p.field.is_cross_cutting],
+        "cross_cutting": [
+            p for p in field_parts if p.field is not None and p.field.is_cross_cutting
+        ],
         "unassigned": unassigned if unassigned.count else None,
         "measure_count": len(measures),
         "tiers": [

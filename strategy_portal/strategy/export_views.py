@@ -19,7 +19,9 @@ VERSIONS_SHOWN = 50
 def workspace_pdf(request, district):
     exports = GeneratedDocument.objects.of(KIND, district)
     active = exports.active().first()
-    versions = list(exports.done().select_related("created_by").order_by("-version")[:VERSIONS_SHOWN])
+    versions = list(
+        exports.done().select_related("created_by").order_by("-version")[:VERSIONS_SHOWN]
+    )
     failed = exports.order_by("-created").first()
     return render(
         request,
