@@ -431,13 +431,3 @@ def test_management_command_writes_the_pdf_without_a_worker(media, district, tmp
     assert not GeneratedDocument.objects.exists()
     with pytest.raises(CommandError, match="keine-stadt"):
         call_command("export_strategy_pdf", "keine-stadt", "--output", str(output))
-
-
-def test_public_strategy_pages_have_a_print_stylesheet(client, district):
-    make_strategy(district)
-    page = client.get("/landkreis-meissen/strategie/").content.decode()
-    assert "sp-print-section" in page
-    stylesheet = Path(__file__).resolve().parents[2] / "static" / "css" / "portal.css"
-    css = stylesheet.read_text()
-    print_rules = css[css.index("@media print") :]
-    assert ".sp-header" in print_rules and ".sp-no-print" in print_rules
