@@ -21,6 +21,7 @@ from strategy_portal.models import (
 
 from ..matrix import (
     ADMIN_PAGE,
+    MISSING,
     NOT_AN_ERROR,
     POST_ONLY,
     PUBLIC,
@@ -225,6 +226,8 @@ def kwarg_value(name, endpoint, world):
         return world.objects["action_field"].slug
     if name == "mission" and endpoint.key == "strategy:mission":
         return world.objects["mission"].slug
+    if name == "document_id" and endpoint.key.startswith("strategy:"):
+        return MISSING  # nothing exported in the matrix's world
     return None
 
 
