@@ -94,9 +94,7 @@ def _open_static(name: str) -> IO[bytes]:
 
 
 def _font_cache_dir() -> Path:
-    return Path(getattr(settings, "PDF_FONT_CACHE_DIR", "") or tempfile.gettempdir()) / (
-        "strategieportal-fonts"
-    )
+    return Path(settings.PDF_FONT_CACHE_DIR or tempfile.gettempdir()) / "strategieportal-fonts"
 
 
 @functools.lru_cache(maxsize=32)

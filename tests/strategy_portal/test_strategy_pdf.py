@@ -431,3 +431,26 @@ def test_management_command_writes_the_pdf_without_a_worker(media, district, tmp
     assert not GeneratedDocument.objects.exists()
     with pytest.raises(CommandError, match="keine-stadt"):
         call_command("export_strategy_pdf", "keine-stadt", "--output", str(output))
+
+
+# --- The renderer's font cache --------------------------------------------------------------------
+
+
+def test_converted_fonts_are_kept_on_disk_for_the_next_process(settings, tmp_path, monkeypatch):
+    settings.PDF_FONT_CACHE_DIR = str(tmp_path)
+    name = "kern/fonts/fira-sans/FiraSans-Regular.woff2"
+    pdf._static_font.cache_clear()
+    converted = pdf._static_font(name)
+    assert converted[:4] in (b"\x00\x01\x00\x00", b"OTTO", b"true")  # plain TrueType/OpenType
+    kept = list((tmp_path / "strategieportal-fonts").glob("*.ttf"))
+    assert len(kept) == 1 and kept[0].read_bytes() == converted
+
+    # A new process (an empty memory cache) reads the disk copy instead of converting again.
+    pdf._static_font.cache_clear()
+
+    def no_conversion(*args, **kwargs):
+        raise AssertionError("converted again")
+
+    monkeypatch.setattr(pdf, "TTFont", no_conversion)
+    assert pdf._static_font(name) == converted
+    pdf._static_font.cache_clear()
