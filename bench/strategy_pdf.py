@@ -249,6 +249,9 @@ def child_export(output: Path, plain_html: Path) -> dict:
     from strategy_portal.models import District
 
     district = District.objects.get(slug=DISTRICT_SLUG)
+    from strategy_portal import pdf  # noqa: F401 (WeasyPrint loaded before the baseline is taken)
+
+    before = _peak_mb()
     started = time.perf_counter()
     with output.open("wb") as target:
         source, pages = documents.document_write(kind="strategy", obj=district, target=target)
@@ -262,7 +265,7 @@ def child_export(output: Path, plain_html: Path) -> dict:
     html = re.sub(r"<link[^>]*rel=\"stylesheet\"[^>]*>", "", html)
     html = re.sub(r"<style>.*?</style>", "", html, flags=re.S)
     plain_html.write_text(html)
-    return {"seconds": seconds, "pages": pages, "peak_mb": peak}
+    return {"seconds": seconds, "pages": pages, "peak_mb": peak, "render_mb": peak - before}
 
 
 def child_plain(source: Path, output: Path) -> dict:
@@ -270,11 +273,18 @@ def child_plain(source: Path, output: Path) -> dict:
     from weasyprint import HTML
 
     html = source.read_text()
+    before = _peak_mb()
     started = time.perf_counter()
     document = HTML(string=html).render()
     document.write_pdf(output)
     seconds = time.perf_counter() - started
-    return {"seconds": seconds, "pages": len(document.pages), "peak_mb": _peak_mb()}
+    peak = _peak_mb()
+    return {
+        "seconds": seconds,
+        "pages": len(document.pages),
+        "peak_mb": peak,
+        "render_mb": peak - before,
+    }
 
 
 def run_child(env: dict, *args: str) -> dict:
@@ -338,6 +348,8 @@ def main(argv=None) -> int:
             plain["pages"] / plain["seconds"],
         ),
         Figure.compare("strategy_pdf.peak_memory", export["peak_mb"], "MB", plain["peak_mb"]),
+        # What the render adds to the process (the export's process has Django loaded).
+        Figure.compare("strategy_pdf.render_memory", export["render_mb"], "MB", plain["render_mb"]),
     ]
     progress(
         f"{args.measures} measures ({args.steckbriefe} with a Steckbrief), {FIELDS} action "

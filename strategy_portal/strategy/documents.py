@@ -144,15 +144,11 @@ def strategy_content(district: District) -> dict:
     )
     mission_parts = {p.mission.pk: p for fp in parts.values() for p in fp.missions if p.mission}
 
-    counters: dict[int, int] = {}
-    annex = []
     for measure in measures:
         field_part = parts.get(measure.action_field_id, unassigned)
         mission_part = mission_parts.get(measure.mission_id)
         if mission_part is None or mission_part not in field_part.missions:
             mission_part = field_part.missions[-1]
-        counters[field_part.number] = counters.get(field_part.number, 0) + 1
-        measure.number = f"{field_part.number}.{counters[field_part.number]}"
         measure.anchor = f"massnahme-{measure.pk}"
         measure.tier_label = TIER_LABELS[measure.tier or NOT_EVALUATED]
         origin = origins.get(measure.pk)
@@ -164,8 +160,15 @@ def strategy_content(district: District) -> dict:
             mission_part.ideas.append(measure)
         else:
             mission_part.pending.append(measure)
-        annex.append(measure)
-    annex.sort(key=lambda m: tuple(int(n) for n in m.number.split(".")))
+    # Numbered in reading order: action field, mission, then tier and score within it.
+    annex = []
+    for field_part in [*parts.values(), unassigned]:
+        position = 0
+        for mission_part in field_part.missions:
+            for measure in (*mission_part.steckbriefe, *mission_part.ideas, *mission_part.pending):
+                position += 1
+                measure.number = f"{field_part.number}.{position}"
+                annex.append(measure)
 
     field_parts = list(parts.values())
     if unassigned.count:
