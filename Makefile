@@ -66,7 +66,7 @@ test: install
 	$(DEV_ENV) $(BIN)/pytest -m "not browser" -n auto $(PYTEST_ARGS)
 
 test-browser: install
-	$(DEV_ENV) $(BIN)/pytest -m browser -p no:randomly $(PYTEST_ARGS)
+	$(DEV_ENV) $(BIN)/pytest -m browser -p no:randomly -n auto $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .

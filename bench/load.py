@@ -31,11 +31,11 @@ class LoadResult:
         self.elapsed += other.elapsed
 
 
-def _client(host, port, path, measure_from, deadline, timeout, result, lock):
+def _client(host, port, path, measure_from, deadline, timeout, result, lock, extra_headers):
     latencies: list[float] = []
     errors: Counter = Counter()
     finished = measure_from
-    headers = {"User-Agent": USER_AGENT, "Accept": "text/html"}
+    headers = {"User-Agent": USER_AGENT, "Accept": "text/html", **extra_headers}
     # http.client reopens the connection by itself when the server closed it (gunicorn's sync
     # workers answer with "Connection: close"), so keep-alive is used wherever the server offers it.
     connection = http.client.HTTPConnection(host, port, timeout=timeout)
@@ -75,8 +75,10 @@ def run_load(
     duration: float,
     warmup: float = 1.0,
     timeout: float = 10.0,
+    headers: dict[str, str] | None = None,
 ) -> LoadResult:
-    """Load `path` with `clients` concurrent clients; measure `duration` seconds after `warmup`."""
+    """Load `path` with `clients` concurrent clients; measure `duration` seconds after `warmup`.
+    `headers` go with every request (e.g. the session cookie of a logged-in user)."""
     result = LoadResult()
     lock = threading.Lock()
     measure_from = time.perf_counter() + warmup
@@ -84,7 +86,7 @@ def run_load(
     threads = [
         threading.Thread(
             target=_client,
-            args=(host, port, path, measure_from, deadline, timeout, result, lock),
+            args=(host, port, path, measure_from, deadline, timeout, result, lock, headers or {}),
             name=f"bench-client-{number}",
             daemon=True,  # an interrupted run must not wait for its clients
         )
@@ -95,3 +97,20 @@ def run_load(
     for thread in threads:
         thread.join(timeout=warmup + duration + timeout + 5)
     return result
+
+
+def drain(host: str, port: int, path: str = "/healthz", timeout: float = 120.0) -> float:
+    """Wait until the server has worked off what the last load left queued: requests whose
+    clients gave up are still answered, one after the other, and would otherwise be counted
+    against the next page. One request joins the end of that queue; its answer means the queue
+    is empty. Returns the seconds waited."""
+    started = time.perf_counter()
+    connection = http.client.HTTPConnection(host, port, timeout=timeout)
+    try:
+        connection.request("GET", path, headers={"User-Agent": USER_AGENT})
+        connection.getresponse().read()
+    except (OSError, http.client.HTTPException):
+        pass  # a dead server shows in the next load's errors
+    finally:
+        connection.close()
+    return time.perf_counter() - started

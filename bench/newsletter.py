@@ -24,9 +24,8 @@ import time
 from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
-from bench.server import ROOT, BenchError
+from bench.server import ROOT, BenchError, database_urls, recreate_database
 from bench.stats import Figure
 
 DEFAULT_JSON = ROOT / "bench" / "results" / "newsletter.json"
@@ -107,22 +106,6 @@ def start_sink():
 
 
 # --- The database ---------------------------------------------------------------------------------
-
-
-def database_urls(server_url: str) -> tuple[str, str]:
-    bits = urlsplit(server_url)
-    admin = urlunsplit((bits.scheme, bits.netloc, "/postgres", "", ""))
-    bench = urlunsplit((bits.scheme, bits.netloc, f"/{DB_NAME}", "", ""))
-    return admin, bench
-
-
-def recreate_database(admin_url: str, drop_only: bool = False) -> None:
-    import psycopg
-
-    with psycopg.connect(admin_url, autocommit=True) as connection:
-        connection.execute(f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
-        if not drop_only:
-            connection.execute(f"CREATE DATABASE {DB_NAME}")
 
 
 def environment(args, database_url: str, smtp_port: int) -> dict[str, str]:
@@ -348,14 +331,14 @@ def crash_run(args, env, sink, district, expected, log_path) -> dict:
 
 def main(argv=None) -> int:
     args = parse_args(argv)
-    admin_url, database_url = database_urls(args.database_url)
+    admin_url, database_url = database_urls(args.database_url, DB_NAME)
     started = time.monotonic()
     sink, controller, port = start_sink()
     log_path = ROOT / "bench" / "results" / "newsletter-workers.log"
     log_path.parent.mkdir(parents=True, exist_ok=True)
     log_path.write_bytes(b"")
     try:
-        recreate_database(admin_url)
+        recreate_database(admin_url, DB_NAME)
         env = environment(args, database_url, port)
         os.environ.clear()
         os.environ.update(env)
@@ -378,7 +361,7 @@ def main(argv=None) -> int:
 
         connections.close_all()
         try:
-            recreate_database(admin_url, drop_only=True)
+            recreate_database(admin_url, DB_NAME, drop_only=True)
         except Exception as exc:  # the figures are still worth printing
             progress(f"could not drop the bench database: {exc}")
 

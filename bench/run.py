@@ -22,7 +22,7 @@ from datetime import UTC, datetime
 from importlib import import_module
 from pathlib import Path
 
-from bench.load import LoadResult, run_load
+from bench.load import LoadResult, drain, run_load
 from bench.server import HOST, ROOT, BenchError, Gunicorn, bench_environment
 from bench.stats import Figure, summarize
 from bench.targets import BASELINE, TARGETS, Target
@@ -33,16 +33,14 @@ DEFAULT_JSON = ROOT / "bench" / "results" / "latest.json"
 # module with `main(argv) -> int` that prints its figures beside a baseline of the same run.
 SCENARIOS = {
     "--newsletter": "bench.newsletter",
+    "--workshop": "bench.workshop",
+    "--measures": "bench.measures",
     "--strategy-pdf": "bench.strategy_pdf",
 }
 
 
-def parse_args(argv=None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(
-        prog="python -m bench",
-        description="Latency, throughput and SQL queries of the site's pages, each beside the "
-        "same figure for a minimal page rendering base.html (the baseline).",
-    )
+def add_load_options(parser: argparse.ArgumentParser) -> None:
+    """The options of the load every page gets (also used by the scenarios that load pages)."""
     parser.add_argument(
         "--duration", type=float, default=5.0, help="measured seconds per page (default 5)"
     )
@@ -63,6 +61,20 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument(
         "--workers", type=int, default=2, help="gunicorn workers (default 2, one per core)"
     )
+
+
+def check_load_options(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    if min(args.duration, args.clients, args.workers, args.rounds) <= 0 or args.warmup < 0:
+        parser.error("--duration, --clients, --workers, --rounds must be positive")
+
+
+def parse_args(argv=None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="python -m bench",
+        description="Latency, throughput and SQL queries of the site's pages, each beside the "
+        "same figure for a minimal page rendering base.html (the baseline).",
+    )
+    add_load_options(parser)
     parser.add_argument(
         "--target",
         action="append",
@@ -76,8 +88,7 @@ def parse_args(argv=None) -> argparse.Namespace:
         help=f"where to write the figures (default {DEFAULT_JSON.relative_to(ROOT)})",
     )
     args = parser.parse_args(argv)
-    if min(args.duration, args.clients, args.workers, args.rounds) <= 0 or args.warmup < 0:
-        parser.error("--duration, --clients, --workers, --rounds must be positive")
+    check_load_options(parser, args)
     return args
 
 
@@ -101,8 +112,17 @@ def prepare_site() -> None:
     call_command("collectstatic", interactive=False, verbosity=0, stdout=quiet)
 
 
+def _client_as(client, login: str | None) -> None:
+    from django.contrib.auth import get_user_model
+
+    client.logout()
+    if login:
+        client.force_login(get_user_model().objects.get(email=login))
+
+
 def count_queries(targets: list[Target]) -> dict[str, int]:
-    """The SQL queries of each page once warm (the second request), through the test client."""
+    """The SQL queries of each page once warm (the second request), through the test client,
+    as the target's user where it names one."""
     from django.db import connection, connections
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
@@ -111,6 +131,7 @@ def count_queries(targets: list[Target]) -> dict[str, int]:
     counts = {}
     try:
         for target in targets:
+            _client_as(client, target.login)
             client.get(target.path)
             with CaptureQueriesContext(connection) as queries:
                 response = client.get(target.path)
@@ -124,8 +145,34 @@ def count_queries(targets: list[Target]) -> dict[str, int]:
     return counts
 
 
-def measure(port: int, targets: list[Target], args: argparse.Namespace) -> dict[str, LoadResult]:
+def session_headers(targets: list[Target]) -> dict[str, dict[str, str]]:
+    """A `Cookie` header per target that logs a user in: a session stored in the database the
+    server reads, as after a login."""
+    from django.conf import settings
+    from django.db import connections
+    from django.test import Client
+
+    headers = {}
+    try:
+        for target in targets:
+            if target.login:
+                client = Client(HTTP_HOST=HOST)
+                _client_as(client, target.login)
+                session = client.cookies[settings.SESSION_COOKIE_NAME].value
+                headers[target.name] = {"Cookie": f"{settings.SESSION_COOKIE_NAME}={session}"}
+    finally:
+        connections.close_all()
+    return headers
+
+
+def measure(
+    port: int,
+    targets: list[Target],
+    args: argparse.Namespace,
+    headers: dict[str, dict[str, str]] | None = None,
+) -> dict[str, LoadResult]:
     """Load each page in turn, round after round; each page warms up before its first round."""
+    headers = headers or {}
     loads = {target.name: LoadResult() for target in targets}
     for number in range(args.rounds):
         progress(f"round {number + 1} of {args.rounds}")
@@ -138,8 +185,10 @@ def measure(port: int, targets: list[Target], args: argparse.Namespace) -> dict[
                     clients=args.clients,
                     duration=args.duration / args.rounds,
                     warmup=args.warmup if number == 0 else 0,
+                    headers=headers.get(target.name),
                 )
             )
+            drain(HOST, port)
     return loads
 
 
@@ -185,7 +234,7 @@ def load_average() -> float | None:
         return None
 
 
-def metadata(args: argparse.Namespace, load_before: float | None) -> dict:
+def metadata(args: argparse.Namespace, load_before: float | None, database: str = "sqlite") -> dict:
     import django
     import gunicorn
 
@@ -202,7 +251,7 @@ def metadata(args: argparse.Namespace, load_before: float | None) -> dict:
         # Other work on the machine skews the absolute figures (the ratios less so).
         "load_average_before": load_before,
         "load_average_after": load_average(),
-        "database": "sqlite",
+        "database": database,
         "workers": args.workers,
         "clients": args.clients,
         "duration_s": args.duration,
@@ -221,6 +270,28 @@ def write_json(path: Path, meta: dict, figures: list[Figure], loads: dict[str, L
         },
     }
     path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+
+
+def serve_and_measure(
+    env: dict[str, str],
+    tmp: Path,
+    targets: list[Target],
+    args: argparse.Namespace,
+    headers: dict[str, dict[str, str]] | None = None,
+) -> tuple[dict[str, LoadResult], str]:
+    """Serve the prepared site with gunicorn and load each target (`add_load_options`, with the
+    `session_headers` of targets that log in); the loads and the end of gunicorn's log (warnings
+    and errors only)."""
+    with Gunicorn(env, workers=args.workers, log_path=tmp / "gunicorn.log") as server:
+        server.wait_ready()
+        progress(
+            f"gunicorn on {HOST}:{server.port} with {args.workers} workers; "
+            f"{args.clients} clients, {args.warmup:g} s warm-up + {args.duration:g} s "
+            f"in {args.rounds} rounds per page"
+        )
+        loads = measure(server.port, targets, args, headers)
+    gunicorn_log = server.log_tail()
+    return loads, gunicorn_log
 
 
 def _stop_on_sigterm(signum, frame):
@@ -252,16 +323,9 @@ def main(argv=None) -> int:
             progress("preparing a throwaway database with the demo and the static files")
             prepare_site()
             queries = count_queries(targets)
+            headers = session_headers(targets)
             progress(f"prepared in {time.monotonic() - started:.0f} s")
-            with Gunicorn(env, workers=args.workers, log_path=Path(tmp) / "gunicorn.log") as server:
-                server.wait_ready()
-                progress(
-                    f"gunicorn on {HOST}:{server.port} with {args.workers} workers; "
-                    f"{args.clients} clients, {args.warmup:g} s warm-up + {args.duration:g} s "
-                    f"in {args.rounds} rounds per page"
-                )
-                loads = measure(server.port, targets, args)
-            gunicorn_log = server.log_tail()
+            loads, gunicorn_log = serve_and_measure(env, Path(tmp), targets, args, headers)
     except BenchError as exc:
         progress(f"error: {exc}")
         return 2

@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 HOST = "127.0.0.1"
 ROOT = Path(__file__).resolve().parent.parent
@@ -49,6 +50,24 @@ def bench_environment(tmp: Path) -> dict[str, str]:
         PYTHONDONTWRITEBYTECODE="1",
     )
     return env
+
+
+def database_urls(server_url: str, name: str) -> tuple[str, str]:
+    """The PostgreSQL server's maintenance database and the throwaway database `name` on it."""
+    bits = urlsplit(server_url)
+    admin = urlunsplit((bits.scheme, bits.netloc, "/postgres", "", ""))
+    bench = urlunsplit((bits.scheme, bits.netloc, f"/{name}", "", ""))
+    return admin, bench
+
+
+def recreate_database(admin_url: str, name: str, drop_only: bool = False) -> None:
+    """Drop the throwaway database `name` (whoever is connected) and create it empty again."""
+    import psycopg
+
+    with psycopg.connect(admin_url, autocommit=True) as connection:
+        connection.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        if not drop_only:
+            connection.execute(f"CREATE DATABASE {name}")
 
 
 def _gunicorn_supports(setting: str) -> bool:

@@ -5,7 +5,7 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 
 # How many decimals a value of each unit is printed with; unknown units get one.
-DECIMALS = {"ms": 1, "req/s": 1, "queries": 0, "errors": 0}
+DECIMALS = {"ms": 1, "req/s": 1, "queries": 0, "errors": 0, "s": 2, "pages": 0}
 
 
 def percentile(values: Sequence[float], p: float) -> float:

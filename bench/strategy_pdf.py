@@ -6,8 +6,8 @@ document's styling and structure cost.
 
 Everything lives in a throwaway directory (SQLite database, media, static files); each render
 runs in a fresh Python process of its own, so that its peak memory (the process's maximum
-resident set) is that render's alone. Options: `--measures`, `--steckbriefe`, `--repeat` (the best
-of N runs).
+resident set) is that render's alone. Options: `--measure-count`, `--steckbrief-count`, `--repeat`
+(the best of N runs), `--keep FILE`.
 """
 
 import argparse
@@ -66,17 +66,23 @@ def progress(message: str) -> None:
 
 def parse_args(argv=None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench --strategy-pdf", description=__doc__)
-    parser.add_argument("--measures", type=int, default=300, help="measures (default 300)")
+    # Not `--measures`: that flag names the measures scenario of `python -m bench`.
+    parser.add_argument("--measure-count", type=int, default=300, help="measures (default 300)")
     parser.add_argument(
-        "--steckbriefe", type=int, default=60, help="of them with a full Steckbrief (default 60)"
+        "--steckbrief-count",
+        type=int,
+        default=60,
+        help="of them with a full Steckbrief (default 60)",
     )
     parser.add_argument("--repeat", type=int, default=1, help="runs of each render; the best")
     parser.add_argument(
         "--keep", type=Path, help="copy the exported PDF here (to look at its pages)"
     )
     args = parser.parse_args(argv)
-    if args.measures <= 0 or args.repeat <= 0 or not 0 <= args.steckbriefe <= args.measures:
-        parser.error("--measures and --repeat must be positive, --steckbriefe at most --measures")
+    if args.measure_count <= 0 or args.repeat <= 0:
+        parser.error("--measure-count and --repeat must be positive")
+    if not 0 <= args.steckbrief_count <= args.measure_count:
+        parser.error("--steckbrief-count must be between 0 and --measure-count")
     return args
 
 
@@ -320,7 +326,7 @@ def main(argv=None) -> int:
             progress("preparing a throwaway database and the static files")
             call_command("migrate", interactive=False, verbosity=0)
             call_command("collectstatic", interactive=False, verbosity=0)
-            build_strategy(measures=args.measures, steckbriefe=args.steckbriefe)
+            build_strategy(measures=args.measure_count, steckbriefe=args.steckbrief_count)
             warm_fonts()
             from django.db import connections
 
@@ -352,8 +358,9 @@ def main(argv=None) -> int:
         Figure.compare("strategy_pdf.render_memory", export["render_mb"], "MB", plain["render_mb"]),
     ]
     progress(
-        f"{args.measures} measures ({args.steckbriefe} with a Steckbrief), {FIELDS} action "
-        f"fields, {MISSIONS} missions; baseline: the same HTML without stylesheet and PDF/UA"
+        f"{args.measure_count} measures ({args.steckbrief_count} with a Steckbrief), "
+        f"{FIELDS} action fields, {MISSIONS} missions; baseline: the same HTML without "
+        "stylesheet and PDF/UA"
     )
     for figure in figures:
         print(figure.line())

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.core import signing
 from django.utils.translation import gettext_lazy as _
 
-from strategy_portal.models import ActionField
+from strategy_portal.models import ActionField, Mission
 from strategy_portal.validators import MEDIUM_TEXT_MAX_LENGTH, MaxTextLengthValidator
 
 from .models import NotificationFrequency, TimeHorizon
@@ -103,6 +103,60 @@ class TagsField(forms.CharField):
         return value
 
 
+class MissionChoiceIterator(forms.models.ModelChoiceIterator):
+    """The missions grouped by their action field (an `<optgroup>` each), so that the choice
+    shows without JavaScript which mission belongs to which action field."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        groups: dict[str, list] = {}
+        for mission in self.queryset:
+            groups.setdefault(mission.action_field.title, []).append(self.choice(mission))
+        yield from groups.items()
+
+    def __len__(self):
+        return self.queryset.count() + (1 if self.field.empty_label is not None else 0)
+
+
+class MissionField(forms.ModelChoiceField):
+    """An optional mission of the district; `clean_mission_of()` checks its action field."""
+
+    iterator = MissionChoiceIterator
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("queryset", Mission.objects.none())
+        kwargs.setdefault(
+            "error_messages", {"invalid_choice": _("Please choose a mission of this district.")}
+        )
+        super().__init__(**kwargs)
+
+    def limit_to(self, district) -> None:
+        self.queryset = (
+            Mission.objects.for_district(district)
+            .select_related("action_field")
+            .order_by("action_field__position", "action_field__title", "position", "title")
+        )
+
+
+def clean_mission_of(form: forms.Form, cleaned_data: dict) -> None:
+    """A mission belongs to one action field: without an action field chosen, the measure takes
+    the mission's; with another one chosen, the mission is refused on its field."""
+    mission = cleaned_data.get("mission")
+    if mission is None or "action_field" not in cleaned_data:
+        return
+    action_field = cleaned_data.get("action_field")
+    if action_field is None:
+        cleaned_data["action_field"] = mission.action_field
+    elif mission.action_field_id != action_field.pk:
+        form.add_error(
+            "mission",
+            _("The mission “%(mission)s” belongs to the action field “%(field)s”.")
+            % {"mission": mission.title, "field": mission.action_field.title},
+        )
+
+
 def _text(label, help_text="", *, required=False, max_length=MEDIUM_TEXT_MAX_LENGTH, rows=4):
     return forms.CharField(
         label=label,
@@ -166,6 +220,14 @@ class MeasureForm(forms.Form):
         help_text=_("Which topic of the strategy does the idea belong to?"),
         error_messages={"invalid_choice": _("Please choose an action field of this district.")},
     )
+    mission = MissionField(
+        label=_("Mission"),
+        empty_label=_("Not sure / none"),
+        help_text=_(
+            "Optional: the mission of the strategy the idea serves. It must belong to the action "
+            "field chosen above."
+        ),
+    )
     tags = TagsField(
         label=_("Tags"),
         required=False,
@@ -176,7 +238,13 @@ class MeasureForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.district = district
         self.fields["action_field"].queryset = ActionField.objects.for_district(district)
+        self.fields["mission"].limit_to(district)
         self.fields["tags"].widget.attrs.update({"list": "tag-suggestions", "autocomplete": "off"})
+
+    def clean(self):
+        cleaned_data = super().clean()
+        clean_mission_of(self, cleaned_data)
+        return cleaned_data
 
     def measure_data(self) -> dict:
         fields = (
@@ -188,6 +256,7 @@ class MeasureForm(forms.Form):
             "success_criteria",
             "funding_idea",
             "action_field",
+            "mission",
         )
         return {name: self.cleaned_data.get(name) for name in fields}
 

@@ -366,6 +366,13 @@ class Measure(DistrictOwned):
             models.Index(fields=["district", "-support_count"], name="measure_district_support"),
             models.Index(fields=["district", "-comment_count"], name="measure_district_comments"),
             models.Index(fields=["district", "status"], name="measure_district_status"),
+            # Counts of the listed measures (pages of the list, the ranking) from the index alone,
+            # without reading the wide rows.
+            models.Index(
+                fields=["district", "status"],
+                condition=Q(is_hidden=False, merged_into__isnull=True),
+                name="measure_district_listed",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

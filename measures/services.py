@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from strategy_portal.emails import send_templated_email
-from strategy_portal.models import ActionField, District, Membership, ParticipantKind
+from strategy_portal.models import ActionField, District, Membership, Mission, ParticipantKind
 
 from .models import (
     RECORDED_ORIGINS,
@@ -63,6 +63,7 @@ AUTHOR_FIELDS = (
     "success_criteria",
     "funding_idea",
     "action_field",
+    "mission",
 )
 TEAM_FIELDS = (*AUTHOR_FIELDS, "priority", "on_behalf_of", "origin")
 
@@ -189,6 +190,7 @@ def measure_create(
     success_criteria: str = "",
     funding_idea: str = "",
     action_field: ActionField | None = None,
+    mission: Mission | None = None,
     tags: Iterable[str] | None = None,
     origin: str = Origin.ONLINE,
     author=None,
@@ -209,6 +211,7 @@ def measure_create(
         success_criteria=(success_criteria or "").strip(),
         funding_idea=(funding_idea or "").strip(),
         action_field=action_field,
+        mission=mission,
         origin=origin,
         author=author,
         recorded_by=recorded_by,
@@ -262,6 +265,7 @@ def measure_submit(
     success_criteria: str = "",
     funding_idea: str = "",
     action_field: ActionField | None = None,
+    mission: Mission | None = None,
     tags: Iterable[str] | None = None,
 ) -> Measure:
     """A participant proposes a measure online (status „eingereicht“); they follow it."""
@@ -280,6 +284,7 @@ def measure_submit(
         success_criteria=success_criteria,
         funding_idea=funding_idea,
         action_field=action_field,
+        mission=mission,
         tags=tags,
     )
 
@@ -299,6 +304,7 @@ def measure_record_on_behalf(
     success_criteria: str = "",
     funding_idea: str = "",
     action_field: ActionField | None = None,
+    mission: Mission | None = None,
     tags: Iterable[str] | None = None,
 ) -> Measure:
     """A facilitator records an idea collected by phone, on paper, in a survey or an expert
@@ -321,15 +327,16 @@ def measure_record_on_behalf(
         success_criteria=success_criteria,
         funding_idea=funding_idea,
         action_field=action_field,
+        mission=mission,
         tags=tags,
     )
 
 
 @transaction.atomic
 def measure_update(*, measure: Measure, user, tags: Iterable[str] | None = None, **changes):
-    """Change a measure's texts, action field and tags. The author may do so until the first
-    support or comment; the district's team always, and also `priority`, `on_behalf_of` and
-    `origin`. Unknown fields raise `TypeError`."""
+    """Change a measure's texts, action field, mission and tags. The author may do so until the
+    first support or comment; the district's team always, and also `priority`, `on_behalf_of`
+    and `origin`. Unknown fields raise `TypeError`."""
     measure = Measure.objects.select_for_update().select_related("district").get(pk=measure.pk)
     _require(user, "measures.change_measure", measure)
     allowed = TEAM_FIELDS if user.has_perm("measures.record_measure", measure) else AUTHOR_FIELDS

@@ -1,6 +1,7 @@
 """The measures' part of the participation statistics (see `strategy_portal.statistics`)."""
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from strategy_portal.models import ActionField, ParticipantKind, User
@@ -111,9 +112,11 @@ def supports_by_month(district):
 
 @register(key="supports-by-action-field", position=31)
 def supports_by_action_field(district):
+    # From the stored counters (kept right by the services, rebuilt by `recount_measures`):
+    # one row per measure instead of one per support.
     fields = (
         ActionField.objects.for_district(district)
-        .annotate(n=Count("measures__supports"))
+        .annotate(n=Coalesce(Sum("measures__support_count"), 0))
         .values_list("title", "n")
     )
     return Chart(

@@ -1,7 +1,9 @@
 """The public pages of measures: list, propose, the measure with its thread, and the small POST
 actions (support, follow, comment, flag). Every action works without JavaScript (a POST and a
 redirect back to the place it came from); with htmx, support and follow swap their button in
-place and the list updates without a reload.
+place, a comment or reply swaps the thread, and the list updates without a reload. What an htmx
+action did is said in the page's polite live region (`#messages`, swapped out of band), so that
+screen-reader users hear it; focus stays on the button, or moves to the new comment.
 
 Writes go through `measures.services`, which check permissions again; a `ValidationError` from a
 service becomes a message on the form field it names.
@@ -9,6 +11,7 @@ service becomes a message on the form field it names.
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef
@@ -37,14 +40,29 @@ from .models import (
     Follow,
     Measure,
     NotificationSettings,
+    Steckbrief,
     Support,
     tags_in_use,
 )
 from .notifications import read_unsubscribe_token
+from .permissions import is_participant
 from .provenance import provenance_of
 
 PAGE_SIZE = 20
 TAG_SUGGESTIONS = 50
+# The suggestions only help to type a tag; a minute late is fine, and it saves every list page an
+# aggregate over all the district's tagged measures.
+TAG_SUGGESTIONS_SECONDS = 60
+
+
+def tag_suggestions(district) -> list[str]:
+    """The names of the district's most used tags, for the tag fields' suggestions (cached)."""
+    key = f"measures:tag-suggestions:{district.pk}"
+    names = cache.get(key)
+    if names is None:
+        names = list(tags_in_use(district).values_list("name", flat=True)[:TAG_SUGGESTIONS])
+        cache.set(key, names, TAG_SUGGESTIONS_SECONDS)
+    return names
 
 
 def add_service_errors(form, error: ValidationError) -> None:
@@ -58,7 +76,10 @@ def add_service_errors(form, error: ValidationError) -> None:
 
 def _measure_of(district, pk):
     return get_object_or_404(
-        Measure.objects.for_district(district).select_related("district", "author"), pk=pk
+        Measure.objects.for_district(district).select_related(
+            "district", "author", "action_field", "mission"
+        ),
+        pk=pk,
     )
 
 
@@ -93,7 +114,7 @@ def measure_list(request, district):
         "filter": measure_filter,
         "page": page,
         "query": query.urlencode(),
-        "tag_suggestions": tags_in_use(district)[:TAG_SUGGESTIONS],
+        "tag_suggestions": tag_suggestions(district),
         "can_propose": user.has_perm("measures.propose_measure", district),
     }
     if request.htmx and request.htmx.target == "measure-results":
@@ -108,7 +129,7 @@ def _form_context(district, form, **extra):
     return {
         "district": district,
         "form": form,
-        "tag_suggestions": tags_in_use(district)[:TAG_SUGGESTIONS],
+        "tag_suggestions": tag_suggestions(district),
         **extra,
     }
 
@@ -228,15 +249,19 @@ def _fresh_measure(request, district, pk):
 def build_thread(comments, *, user, is_team):
     """The comments as a tree of (comment, replies), with what the viewer may see and do."""
     children: dict[int | None, list] = {}
+    # Every action on a comment needs a signed-in participant (see `permissions`): for anyone
+    # else the rules need not be asked four times per comment of a long thread.
+    may_act = is_participant(user)
     for comment in comments:
         comment.shown_hidden = comment.is_hidden and (
             is_team or (user.is_authenticated and comment.author_id == user.pk)
         )
-        comment.can_edit = user.has_perm("measures.change_comment", comment)
-        comment.can_delete = user.has_perm("measures.delete_comment", comment)
-        comment.can_reply = user.has_perm("measures.reply_comment", comment)
+        comment.can_edit = may_act and user.has_perm("measures.change_comment", comment)
+        comment.can_delete = may_act and user.has_perm("measures.delete_comment", comment)
+        comment.can_reply = may_act and user.has_perm("measures.reply_comment", comment)
         comment.can_flag = (
-            user.has_perm("measures.flag", comment)
+            may_act
+            and user.has_perm("measures.flag", comment)
             and not comment.is_deleted
             and not comment.is_hidden
         )
@@ -248,7 +273,8 @@ def build_thread(comments, *, user, is_team):
     return branch(None)
 
 
-def render_measure(request, district, measure, *, comment_form=None, status=200):
+def _measure_context(request, district, measure, *, comment_form=None) -> dict:
+    """What the measure page (and its thread, swapped alone by htmx) shows to this viewer."""
     user = request.user
     is_team = user.has_perm("measures.moderate", measure)
     can_view = user.has_perm("measures.view_measure", measure)
@@ -271,8 +297,16 @@ def render_measure(request, district, measure, *, comment_form=None, status=200)
             can_withdraw=user.has_perm("measures.withdraw_measure", measure),
             can_flag=user.has_perm("measures.flag", measure),
             is_closed=not measure.is_open,
+            steckbrief=Steckbrief.objects.filter(measure=measure)
+            .prefetch_related("milestones")
+            .first(),
             **_action_context(request, measure),
         )
+    return context
+
+
+def render_measure(request, district, measure, *, comment_form=None, status=200):
+    context = _measure_context(request, district, measure, comment_form=comment_form)
     return render(request, "measures/detail.html", context, status=status)
 
 
@@ -308,14 +342,10 @@ def measure_detail(request, district, pk, slug):
 # --- Support and follow ---------------------------------------------------------------------------
 
 
-def _after_action(request, district, pk, template, anchor):
-    measure = _fresh_measure(request, district, pk)
+def _after_action(request, district, measure, template, anchor):
     if request.htmx:
-        return render(
-            request,
-            template,
-            {"district": district, "measure": measure, **_action_context(request, measure)},
-        )
+        context = {"district": district, "measure": measure, "announce": True}
+        return render(request, template, {**context, **_action_context(request, measure)})
     return redirect(f"{measure.get_absolute_url()}#{anchor}")
 
 
@@ -324,14 +354,14 @@ def _after_action(request, district, pk, template, anchor):
 def support(request, district, pk):
     measure = _measure_of(district, pk)
     supports = services.support_toggle(measure=measure, user=request.user)
-    if not request.htmx:
-        messages.success(
-            request,
-            _("Thank you for your support.")
-            if supports
-            else _("Your support has been taken back."),
-        )
-    return _after_action(request, district, pk, "measures/_support.html", "unterstuetzen")
+    measure = _fresh_measure(request, district, pk)
+    # The same words after a reload (without JavaScript) and in the live region (with htmx).
+    messages.success(
+        request,
+        (_("Support counted: %(count)d") if supports else _("Support taken back: %(count)d"))
+        % {"count": measure.support_count},
+    )
+    return _after_action(request, district, measure, "measures/_support.html", "unterstuetzen")
 
 
 @require_POST
@@ -339,17 +369,25 @@ def support(request, district, pk):
 def follow(request, district, pk):
     measure = _measure_of(district, pk)
     follows = services.follow_toggle(measure=measure, user=request.user)
-    if not request.htmx:
-        messages.success(
-            request,
-            _("You follow this measure now. We will write to you when something happens.")
-            if follows
-            else _("You no longer follow this measure."),
-        )
-    return _after_action(request, district, pk, "measures/_follow.html", "folgen")
+    messages.success(
+        request,
+        _("You follow this measure now. We will write to you when something happens.")
+        if follows
+        else _("You no longer follow this measure."),
+    )
+    measure = _fresh_measure(request, district, pk)
+    return _after_action(request, district, measure, "measures/_follow.html", "folgen")
 
 
 # --- Comments -------------------------------------------------------------------------------------
+
+
+def _render_thread(request, district, measure, *, comment_form=None, new_comment=None):
+    """The thread alone, for htmx: the new comment takes the focus; an invalid form, its field."""
+    measure = _fresh_measure(request, district, measure.pk)
+    context = _measure_context(request, district, measure, comment_form=comment_form)
+    context.update(announce=True, new_comment_id=new_comment.pk if new_comment else None)
+    return render(request, "measures/_comments.html", context)
 
 
 @require_POST
@@ -371,8 +409,20 @@ def comment_add(request, district, pk):
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, _("Your comment has been published."))
+            messages.success(
+                request,
+                _("Your reply has been published.")
+                if parent
+                else _("Your comment has been published."),
+            )
+            if request.htmx:
+                return _render_thread(request, district, measure, new_comment=comment)
             return redirect(comment.get_absolute_url())
+    if request.htmx:
+        # htmx swaps only successful answers; the form comes back with its errors, focused.
+        messages.error(request, _("Your comment has not been published. Please check it."))
+        form.fields["body"].widget.attrs["autofocus"] = True
+        return _render_thread(request, district, measure, comment_form=form)
     return render_measure(request, district, measure, comment_form=form, status=400)
 
 

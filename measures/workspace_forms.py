@@ -14,6 +14,7 @@ from strategy_portal.validators import (
     MaxTextLengthValidator,
 )
 
+from .forms import MissionField, clean_mission_of
 from .models import RECORDED_ORIGINS, AnswerTemplate, Measure, Origin, Status, TimeHorizon
 from .services import MAX_TAGS, TAG_MAX_LENGTH
 
@@ -77,6 +78,11 @@ class MeasureFieldsForm(forms.Form):
         empty_label=_("No action field"),
         error_messages={"invalid_choice": _("Please choose an action field of this district.")},
     )
+    mission = MissionField(
+        label=_("Mission"),
+        empty_label=_("No mission"),
+        help_text=_("Optional; it must belong to the action field chosen above."),
+    )
     tags = forms.CharField(
         label=_("Tags"),
         required=False,
@@ -88,7 +94,13 @@ class MeasureFieldsForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.district = district
         self.fields["action_field"].queryset = ActionField.objects.for_district(district)
+        self.fields["mission"].limit_to(district)
         self.fields["description"].error_messages["required"] = _("Please describe the measure.")
+
+    def clean(self):
+        cleaned_data = super().clean()
+        clean_mission_of(self, cleaned_data)
+        return cleaned_data
 
     def clean_tags(self):
         tags = split_tags(self.cleaned_data.get("tags"))
@@ -146,6 +158,7 @@ class MeasureEditForm(MeasureFieldsForm):
     def initial_for(cls, measure: Measure) -> dict:
         initial = {name: getattr(measure, name) for name in cls.base_fields if name != "tags"}
         initial["action_field"] = measure.action_field_id
+        initial["mission"] = measure.mission_id
         initial["tags"] = ", ".join(tag.name for tag in measure.tags.all())
         return initial
 

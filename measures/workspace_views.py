@@ -78,7 +78,7 @@ def _measure(request, district, pk, **_kwargs):
     if cached is None or cached.pk != pk:
         cached = get_object_or_404(
             Measure.objects.for_district(district).select_related(
-                "author", "recorded_by", "answered_by", "action_field", "merged_into"
+                "author", "recorded_by", "answered_by", "action_field", "mission", "merged_into"
             ),
             pk=pk,
         )

@@ -16,8 +16,9 @@ floor's districts and users (and on the floors below it):
         return {"measures": created_count}   # newly created rows, by kind
 
 `load_all` (what `manage.py load_demo` runs) loads the ground floor first, then every app's
-loaders in the order of INSTALLED_APPS (the order of the floors), all in one transaction, and
-returns each app's counts.
+loaders in the order of INSTALLED_APPS (the order of the floors), then the roof's
+(`strategy_portal/strategy/demo.py`: it assigns the apps' measures to the strategy), all in one
+transaction, and returns each app's counts.
 """
 
 from collections.abc import Callable
@@ -28,7 +29,7 @@ from django.contrib.sites.models import Site
 from django.db import transaction
 from django.utils.text import slugify
 
-from .discovery import app_modules
+from .discovery import app_modules, module_if_present
 from .models import ActionField, District, Membership, ParticipantKind, Role, SiteProfile, User
 
 DEMO_PASSWORD = "Demo-Passwort-2026"  # noqa: S105 (documented demo login)
@@ -285,17 +286,32 @@ def register(loader: Loader) -> Loader:
     return loader
 
 
+# The roof (the strategy document) reads every floor: its demo builds on what the apps' demos
+# created, so it runs after them. The ground floor names it only by its dotted path and imports it
+# the way it imports the apps' modules, so that no import points up.
+ROOF = "strategy_portal.strategy"
+
+
+def _is_roof(loader: Loader) -> bool:
+    return loader.__module__ == ROOF or loader.__module__.startswith(f"{ROOF}.")
+
+
 def _app_label_of(loader: Loader) -> str:
+    if _is_roof(loader):
+        return ROOF
     config = apps.get_containing_app_config(loader.__module__)
     return config.label if config else loader.__module__
 
 
 def loaders() -> list[Loader]:
-    """The apps' loaders, lower floors first (the order of INSTALLED_APPS)."""
+    """The apps' loaders, lower floors first (the order of INSTALLED_APPS), then the roof's."""
     app_modules("{app}.demo")
+    module_if_present(f"{ROOF}.demo")
     order = [config.label for config in apps.get_app_configs()]
 
     def floor(loader):
+        if _is_roof(loader):
+            return len(order) + 1
         label = _app_label_of(loader)
         return order.index(label) if label in order else len(order)
 
@@ -475,6 +491,23 @@ STRATEGIES = {
                 "Wirtschaft und Innovation",
                 "Innovationen vorantreiben",
                 "Beratung und Förderung für Unternehmen im Wandel der Arbeitswelt.",
+            ),
+            (
+                "Wirtschaft und Innovation",
+                "Regionale Wirtschaft vernetzen",
+                "Gemeinsame Arbeitsorte und Vertriebswege stärken Betriebe, Selbstständige und "
+                "Direktvermarkter*innen der Region.",
+            ),
+            (
+                "Mobilität und On-Demand-Verkehr",
+                "Daten für eine smarte Region",
+                "Sensoren und offene Daten machen Verkehr und Umwelt sichtbar und nutzbar.",
+            ),
+            (
+                "Digitale Teilhabe und Bildung",
+                "Digitale Teilhabe für alle",
+                "Kurse, Treffpunkte und Plattformen bringen Menschen jeden Alters zur "
+                "Digitalisierung – live vor Ort und online.",
             ),
         ],
         "phases": [

@@ -42,3 +42,9 @@ def app_modules(template: str) -> list[ModuleType]:
                 found.append(importlib.import_module(dotted))
         _imported[template] = found
     return _imported[template]
+
+
+def module_if_present(dotted: str) -> ModuleType | None:
+    """Import `dotted` if it exists (for the roof's modules, which the ground floor may only name,
+    never import statically); None if it does not."""
+    return importlib.import_module(dotted) if _exists(dotted) else None

@@ -205,6 +205,21 @@ def render_html(
     return RenderedPDF(content=content, page_count=page_count)
 
 
+def document_html(template_name: str, context: dict, *, title: str, author: str = "") -> str:
+    """The whole HTML document of a template extending `pdf/base.html`, in German."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return render_to_string(
+            template_name,
+            {
+                "document_title": title,
+                "document_author": author,
+                "document_date": timezone.localdate(),
+                "document_lang": settings.LANGUAGE_CODE,
+                **context,
+            },
+        )
+
+
 def render_template(
     template_name: str,
     context: dict,
@@ -216,17 +231,7 @@ def render_template(
 ) -> RenderedPDF:
     """Render a document template (extending `pdf/base.html`) in German and lay it out."""
     report = progress or (lambda percent, label: None)
-    with translation.override(settings.LANGUAGE_CODE):
-        html = render_to_string(
-            template_name,
-            {
-                "document_title": title,
-                "document_author": author,
-                "document_date": timezone.localdate(),
-                "document_lang": settings.LANGUAGE_CODE,
-                **context,
-            },
-        )
+    html = document_html(template_name, context, title=title, author=author)
     report(20, "layout")
     return render_html(html, progress=report, target=target)
 

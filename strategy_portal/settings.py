@@ -158,8 +158,15 @@ if CACHE_URL.startswith(("redis://", "rediss://")):
         }
     }
 elif CACHE_URL in ("", "locmem://"):
-    # One process: the rate limits of allauth live in this process's memory.
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # One process: the rate limits of allauth live in this process's memory. Room for the
+    # rendered Markdown of a long thread (Django's default of 300 entries would evict it, page
+    # after page, on a measure with 500 comments).
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": 10_000},
+        }
+    }
 else:
     raise ImproperlyConfigured(f"CACHE_URL must be redis://… or locmem://, got {CACHE_URL!r}")
 
@@ -255,6 +262,9 @@ EMAIL_SEND_LEASE = envint("EMAIL_SEND_LEASE", 300)
 # How long a confirmation link works, and how long after a mail to an address the sign-up form
 # sends none again (a repeated request changes nothing meanwhile).
 NEWSLETTER_CONFIRMATION_HOURS = envint("NEWSLETTER_CONFIRMATION_HOURS", 72)
+# The statistics page aggregates every support and comment of a district; its figures are kept
+# this many seconds in the cache (0: computed on every request).
+STATISTICS_CACHE_SECONDS = envint("STATISTICS_CACHE_SECONDS", 300)
 NEWSLETTER_CONFIRMATION_COOLDOWN_MINUTES = envint("NEWSLETTER_CONFIRMATION_COOLDOWN_MINUTES", 15)
 # Unconfirmed requests are deleted after this many days; the IP addresses of the proof of consent
 # are erased this many days after the request or confirmation they belong to.
@@ -306,6 +316,10 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = DEBUG
+# Read from the environment, not from settings.DEBUG at start-up (which the test runner turns off):
+# in development and tests files are looked up when asked for, instead of every middleware
+# instance (every test client) scanning all static files.
+WHITENOISE_AUTOREFRESH = DEBUG
 SERVE_MEDIA = envbool("SERVE_MEDIA", False)
 FILE_UPLOAD_PERMISSIONS = 0o644
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

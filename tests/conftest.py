@@ -5,6 +5,7 @@ does not point at them, unless REQUIRE_SERVICES=1 (set by CI), in which case the
 """
 
 import os
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
@@ -41,6 +42,46 @@ def pytest_collection_modifyitems(config, items):
                     "REQUIRE_SERVICES=1 but CELERY_BROKER_URL does not point at Redis"
                 )
             item.add_marker(pytest.mark.skip(reason="needs CELERY_BROKER_URL=redis://…"))
+        if item.get_closest_marker("celery_worker") and not item.get_closest_marker("xdist_group"):
+            # Real workers share the broker's queue: under `--dist loadgroup` they must run one
+            # after the other, on one pytest-xdist worker (the group is read before this hook).
+            raise pytest.UsageError(
+                f'{item.nodeid} starts a Celery worker: mark it xdist_group("celery_worker")'
+            )
+
+
+def redis_database_for_worker(url: str, worker: str, broker_url: str = "") -> str:
+    """The cache URL for pytest-xdist worker `gwN`: gw0 keeps the configured database, the others
+    count down from it, passing over the broker's. Each worker clears its cache before every test;
+    in a shared database that would wipe the rate limits another worker is testing."""
+    parts = urlsplit(url)
+    base = int(parts.path.strip("/") or 0)
+    broker = urlsplit(broker_url)
+    broker_db = int(broker.path.strip("/") or 0) if broker.scheme.startswith("redis") else None
+    free = [db for db in range(base, -1, -1) if db == base or db != broker_db]
+    index = int(worker.removeprefix("gw"))
+    if index >= len(free):
+        raise pytest.UsageError(f"no Redis database left below {base} for worker {worker}")
+    return urlunsplit(parts._replace(path=f"/{free[index]}"))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _redis_database_per_worker():
+    from django.conf import settings
+    from django.test import override_settings
+
+    url = os.environ.get("CACHE_URL", "")
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    if not (url.startswith(("redis://", "rediss://")) and worker.startswith("gw")):
+        yield
+        return
+    own = redis_database_for_worker(url, worker, os.environ.get("CELERY_BROKER_URL", ""))
+    caches = {name: dict(conf) for name, conf in settings.CACHES.items()}
+    caches["default"]["LOCATION"] = own
+    os.environ["CACHE_URL"] = own  # for the worker processes that tests start
+    with override_settings(CACHES=caches):
+        yield
+    os.environ["CACHE_URL"] = url
 
 
 @pytest.fixture(autouse=True)

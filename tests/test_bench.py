@@ -7,9 +7,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from django.urls import resolve
 
+from bench import measures as measures_scenario
 from bench import urls as bench_urls
-from bench.load import LoadResult, run_load
-from bench.run import build_figures, parse_args, select_targets
+from bench.load import LoadResult, drain, run_load
+from bench.run import SCENARIOS, build_figures, parse_args, select_targets
 from bench.stats import Figure, percentile, summarize
 from bench.targets import BASELINE, TARGETS
 
@@ -102,8 +103,11 @@ class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"  # keep-alive, as a client of a real server would see it
 
     def do_GET(self):
-        body = b"ok" if self.path == "/ok" else b"missing"
-        self.send_response(200 if self.path == "/ok" else 404)
+        found = self.path == "/ok" or (
+            self.path == "/private" and self.headers.get("Cookie") == "sessionid=abc"
+        )
+        body = b"ok" if found else b"missing"
+        self.send_response(200 if found else 404)
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         self.wfile.write(body)
@@ -134,3 +138,25 @@ def test_load_generator_counts_other_statuses_as_errors(http_server):
     assert result.latencies == []
     assert set(result.errors) == {"404"}
     assert result.error_count > 0
+
+
+def test_load_generator_sends_the_given_headers(http_server):
+    cookie = {"Cookie": "sessionid=abc"}
+    result = run_load(
+        "127.0.0.1", http_server, "/private", clients=2, duration=0.1, warmup=0, headers=cookie
+    )
+    without = run_load("127.0.0.1", http_server, "/private", clients=2, duration=0.1, warmup=0)
+    assert result.latencies and result.error_count == 0
+    assert without.latencies == [] and set(without.errors) == {"404"}
+
+
+def test_drain_returns_once_the_server_answers(http_server):
+    assert drain("127.0.0.1", http_server, "/ok", timeout=5) < 5
+
+
+def test_measures_scenario_is_registered_and_checks_its_sizes():
+    assert SCENARIOS["--measures"] == "bench.measures"
+    args = measures_scenario.parse_args(["--database", "sqlite", "--measure-count", "2000"])
+    assert (args.database, args.measures, args.clients) == ("sqlite", 2000, 20)
+    with pytest.raises(SystemExit):
+        measures_scenario.parse_args(["--measure-count", "100"])  # no page 50 of the list

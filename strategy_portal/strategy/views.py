@@ -3,10 +3,13 @@ it reads every floor, nothing imports it)."""
 
 from collections import defaultdict
 
+from django.conf import settings
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import Case, Count, F, IntegerField, Prefetch, Value, When, Window
 from django.db.models.functions import RowNumber
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
@@ -170,9 +173,9 @@ def mission(request, district, field, mission):
     )
 
 
-@require_safe
-@district_view
-def statistics(request, district):
+def statistics_sections(district) -> list[dict]:
+    """The charts of the statistics page, grouped by section, each with its SVG, text
+    alternative and table rows."""
     sections = []
     for chart in charts_for(district):
         entry = {
@@ -185,6 +188,21 @@ def statistics(request, district):
             sections[-1]["charts"].append(entry)
         else:
             sections.append({"title": chart.section, "charts": [entry]})
+    return sections
+
+
+@require_safe
+@district_view
+def statistics(request, district):
+    # Aggregates over every support and comment of the district: shared through the cache for
+    # STATISTICS_CACHE_SECONDS, per language (the charts' texts are translated).
+    seconds = settings.STATISTICS_CACHE_SECONDS
+    key = f"strategy:statistics:{district.pk}:{get_language()}"
+    sections = cache.get(key) if seconds else None
+    if sections is None:
+        sections = statistics_sections(district)
+        if seconds:
+            cache.set(key, sections, seconds)
     return render(
         request,
         "strategy_portal/strategy/statistics.html",

@@ -1,6 +1,7 @@
 """The XSS corpus through every text a participant writes on the measure pages (title,
-description, Mehrwert, Machbarkeit, comment, withdrawal reason): the pages, parsed as a browser
-would, contain nothing executable."""
+description, Mehrwert, Machbarkeit, comment, withdrawal reason) and the team's official answer
+and status reason: the pages, parsed as a browser would, contain nothing executable.
+(tests/browser/test_measures_xss.py views them in Chromium.)"""
 
 import time
 from html import unescape
@@ -60,7 +61,9 @@ def stored(payload: str) -> str:
 
 
 @pytest.mark.parametrize("payload", PAYLOADS)
-def test_measure_page_renders_payloads_harmless(client, district, citizen, company, payload):
+def test_measure_page_renders_payloads_harmless(
+    client, district, citizen, company, facilitator, payload
+):
     payload = stored(payload)
     measure = services.measure_submit(
         district=district,
@@ -73,12 +76,22 @@ def test_measure_page_renders_payloads_harmless(client, district, citizen, compa
         funding_idea=payload,
     )
     services.comment_add(measure=measure, author=company, body=payload)
+    services.status_change(
+        measure=measure, user=facilitator, status="under_evaluation", reason=payload
+    )
+    services.answer_publish(measure=measure, user=facilitator, text=payload)
     services.measure_withdraw(measure=measure, user=citizen, reason=payload)
 
     detail = client.get(measure.get_absolute_url())
 
     assert detail.status_code == 200
     assert_nothing_executable(detail.content.decode())
+    assert f"Antwort: {district.name}" in detail.content.decode()
+
+    client.force_login(facilitator)
+    workspace = client.get(f"/{district.slug}/verwaltung/massnahmen/{measure.pk}/")
+    assert workspace.status_code == 200
+    assert_nothing_executable(workspace.content.decode())
 
 
 @pytest.mark.parametrize("payload", PAYLOADS)

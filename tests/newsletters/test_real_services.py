@@ -29,6 +29,7 @@ def smtp_sink():
 @pytest.mark.postgres
 @pytest.mark.redis
 @pytest.mark.celery_worker
+@pytest.mark.xdist_group("celery_worker")
 def test_worker_killed_mid_newsletter_loses_no_address_and_repeats_at_most_one(
     transactional_db, district, make_subscription, smtp_sink
 ):

@@ -132,6 +132,7 @@ def celery_worker_process(tmp_path, transactional_db):
 @pytest.mark.postgres
 @pytest.mark.redis
 @pytest.mark.celery_worker
+@pytest.mark.xdist_group("celery_worker")
 def test_real_worker_sends_a_stored_email(celery_worker_process, district):
     """The web side stores the mail and enqueues it; a separate worker process sends it once."""
     email = send_templated_email(
@@ -214,6 +215,7 @@ def wait_until(condition, *, timeout: float, step: float = 0.05):
 @pytest.mark.postgres
 @pytest.mark.redis
 @pytest.mark.celery_worker
+@pytest.mark.xdist_group("celery_worker")
 def test_worker_killed_mid_send_loses_no_mail_and_repeats_at_most_one(
     transactional_db, slow_smtp_sink
 ):

@@ -18,6 +18,12 @@ pytestmark = pytest.mark.django_db
 BUDGET = 12
 
 
+@pytest.fixture(autouse=True)
+def _statistics_computed_on_every_request(settings):
+    """The tests here count and check the statistics' aggregate queries, not the cache."""
+    settings.STATISTICS_CACHE_SECONDS = 0
+
+
 def build(district, *, fields=2, missions_per_field=2, measures_per_mission=3):
     """A strategy with action fields, missions and measures of every tier, some supported."""
     services.strategy_save(
@@ -135,10 +141,27 @@ def test_statistics_come_from_aggregates_with_a_table_for_each_chart(client, dis
     assert origin["Online-Vorschlag"] == 2 and origin["Workshop-Gruppe"] == 2
     assert dict(charts["measures-by-action-field"]["rows"]) == {"Feld 0": 3, "Feld 1": 3}
     assert charts["supports-by-month"]["chart"].total == 6
+    assert dict(charts["supports-by-action-field"]["rows"]) == {"Feld 0": 3, "Feld 1": 3}
     assert charts["participants-by-kind"]["rows"][0][1] == 7  # six authors, one supporter
     assert html.count('role="img"') == html.count("<table")
     assert "Insgesamt: 6." in html
     assert "<script" not in html.split("</header>", 1)[1].split("<footer", 1)[0]
+
+
+def test_statistics_are_shared_through_the_cache_for_a_while(client, district, settings):
+    settings.STATISTICS_CACHE_SECONDS = 300
+    build(district, fields=2, missions_per_field=1, measures_per_mission=3)
+    path = "/landkreis-meissen/statistik/"
+
+    with CaptureQueriesContext(connection) as computed:
+        client.get(path)
+    MeasureFactory(district=district)  # shows once the cached figures expire
+    with CaptureQueriesContext(connection) as cached:
+        response = client.get(path)
+
+    assert len(computed) - len(cached) >= 8  # the charts' aggregates
+    charts = {e["chart"].key: e for s in response.context["sections"] for e in s["charts"]}
+    assert charts["measures-by-origin"]["chart"].total == 6
 
 
 def test_chart_labels_are_escaped(client, district):
