@@ -35,6 +35,7 @@ SCENARIOS = {
     "--newsletter": "bench.newsletter",
     "--workshop": "bench.workshop",
     "--measures": "bench.measures",
+    "--strategy-pdf": "bench.strategy_pdf",
 }
 
 

@@ -16,7 +16,11 @@ An app registers a builder for each kind of document in its own module `document
 A view calls `document_request(kind=..., obj=..., user=...)`; the Celery task
 `render_document` then calls `document_render`, which records progress on the
 `GeneratedDocument`, writes the file through the storage API and only then marks it done. The
-object must have a `district` (or be a District).
+object must have a `district` (or be a District). `document_write` renders the same file straight
+into a file, without a record or a worker (a management command).
+
+A builder (or the `check` given to `register`) raises `DocumentUnavailable` with a message for
+the user when there is nothing to put into the document yet: no record is made, no empty PDF.
 """
 
 import logging
@@ -44,6 +48,10 @@ RENDER_LEASE = timedelta(minutes=15)
 PENDING_TIMEOUT = timedelta(minutes=30)
 
 
+class DocumentUnavailable(Exception):
+    """The document cannot be made (yet); the message says why, in the user's language."""
+
+
 class DocumentSource(NamedTuple):
     """What a builder returns: the template (extending `pdf/base.html`), its context, the
     document title (PDF metadata and cover) and the download name (German, without `.pdf`)."""
@@ -60,17 +68,25 @@ class Builder:
     build: Callable[[Any], DocumentSource]
     # How many finished versions keep their file; None keeps all (e.g. adopted strategies).
     keep_versions: int | None = None
+    # `check(obj)` raises DocumentUnavailable before a render is requested.
+    check: Callable[[Any], None] | None = None
 
 
 _builders: dict[str, Builder] = {}
 _discovered = False
 
 
-def register(kind: str, *, keep_versions: int | None = None):
-    """Decorator: register `build(obj) -> DocumentSource` for documents of `kind`."""
+def register(
+    kind: str,
+    *,
+    keep_versions: int | None = None,
+    check: Callable[[Any], None] | None = None,
+):
+    """Decorator: register `build(obj) -> DocumentSource` for documents of `kind`; `check(obj)`
+    raises DocumentUnavailable when there is nothing to render yet."""
 
     def decorator(build):
-        _builders[kind] = Builder(kind=kind, build=build, keep_versions=keep_versions)
+        _builders[kind] = Builder(kind=kind, build=build, keep_versions=keep_versions, check=check)
         return build
 
     return decorator
@@ -126,9 +142,12 @@ def document_request(*, kind: str, obj, user=None) -> tuple[GeneratedDocument, b
     """Ask for a new render of the document `kind` of `obj`.
 
     Returns (document, created). If a render of the same document is already waiting or
-    running, no second one is started: that render is returned with created=False.
+    running, no second one is started: that render is returned with created=False. Raises
+    DocumentUnavailable (and records nothing) if the builder's check finds nothing to render.
     """
-    builder(kind)  # fail early for an unknown kind
+    spec = builder(kind)  # fail early for an unknown kind
+    if spec.check is not None:
+        spec.check(obj)
     _expire_stale(kind=kind, obj=obj)
     for _attempt in range(3):
         try:
@@ -215,16 +234,13 @@ def document_render(*, document_id: int) -> bool:
     try:
         spec = builder(document.kind)
         obj = document.content_type.get_object_for_this_type(pk=document.object_id)
-        source = DocumentSource(*spec.build(obj))
         labels = {"layout": _("Laying out the pages"), "write": _("Writing the PDF")}
         with tempfile.SpooledTemporaryFile(max_size=32 * 1024 * 1024) as buffer:
-            rendered = pdf.render_template(
-                source.template_name,
-                source.context,
-                title=source.title,
-                author=district_of(obj).name,
-                progress=lambda percent, step: _report(document.pk, percent, labels[step]),
+            source, rendered = _render(
+                spec,
+                obj,
                 target=buffer,
+                progress=lambda percent, step: _report(document.pk, percent, labels[step]),
             )
             _report(document.pk, 90, _("Saving the file"))
             size = buffer.tell()
@@ -261,6 +277,31 @@ def document_render(*, document_id: int) -> bool:
         )
         return False
     return True
+
+
+def _render(spec: Builder, obj, *, target, progress=None):
+    from . import pdf  # WeasyPrint loads Pango: only where documents are rendered
+
+    if spec.check is not None:
+        spec.check(obj)
+    source = DocumentSource(*spec.build(obj))
+    rendered = pdf.render_template(
+        source.template_name,
+        source.context,
+        title=source.title,
+        author=district_of(obj).name,
+        progress=progress,
+        target=target,
+    )
+    return source, rendered
+
+
+def document_write(*, kind: str, obj, target) -> tuple[DocumentSource, int]:
+    """Render the document `kind` of `obj` into the binary file `target`, in this process and
+    without a record (the same file a worker stores). Returns the source and the page count;
+    raises DocumentUnavailable when there is nothing to render."""
+    source, rendered = _render(builder(kind), obj, target=target)
+    return source, rendered.page_count
 
 
 def _prune(document: GeneratedDocument, keep: int | None) -> None:

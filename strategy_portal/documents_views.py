@@ -32,7 +32,7 @@ from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
 
-from .documents import document_request, latest_document
+from .documents import DocumentUnavailable, document_request, latest_document
 from .models import GeneratedDocument
 from .views import DistrictMixin
 
@@ -118,9 +118,13 @@ class DocumentRequestView(DocumentViewMixin, View):
     @_guarded
     def post(self, request, *args, **kwargs):
         self.check_permission(self.permission_required)
-        document, created = document_request(
-            kind=self.kind, obj=self.document_object, user=request.user
-        )
+        try:
+            document, created = document_request(
+                kind=self.kind, obj=self.document_object, user=request.user
+            )
+        except DocumentUnavailable as exc:
+            messages.error(request, str(exc))
+            return redirect(self.get_back_url())
         if not created:
             messages.info(
                 request,

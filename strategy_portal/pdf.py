@@ -11,13 +11,17 @@ web server that may be waiting for it), no redirects, and `data:` only for small
 import base64
 import binascii
 import functools
+import hashlib
 import io
 import logging
 import mimetypes
+import os
 import posixpath
 import re
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import IO
 from urllib.parse import unquote, unquote_to_bytes, urlsplit, uses_relative
 
@@ -28,14 +32,16 @@ from django.core.files.storage import default_storage
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from fontTools.ttLib import TTFont
-from weasyprint import HTML
-from weasyprint.logger import PROGRESS_LOGGER
-from weasyprint.text.fonts import FontConfiguration
-from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+# WeasyPrint reports every page it lays out at INFO, and parses its own stylesheets on import;
+# the document record shows the progress.
+logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
+
+from weasyprint import HTML  # noqa: E402
+from weasyprint.text.fonts import FontConfiguration  # noqa: E402
+from weasyprint.urls import URLFetcher, URLFetcherResponse  # noqa: E402
 
 logger = logging.getLogger(__name__)
-# WeasyPrint reports every page it lays out at INFO; the document record shows the progress.
-PROGRESS_LOGGER.setLevel(logging.WARNING)
 
 SITE_SCHEME = "sp-site"
 BASE_URL = f"{SITE_SCHEME}:/"
@@ -87,19 +93,40 @@ def _open_static(name: str) -> IO[bytes]:
     raise FileNotFoundError(f"No static file {name!r}")
 
 
+def _font_cache_dir() -> Path:
+    return Path(settings.PDF_FONT_CACHE_DIR or tempfile.gettempdir()) / "strategieportal-fonts"
+
+
 @functools.lru_cache(maxsize=32)
 def _static_font(name: str) -> bytes:
-    """A static WOFF2 font as plain TrueType, decompressed once per process: fontTools takes about
-    a second per face, which every document would otherwise pay again."""
+    """A static WOFF2 font as plain TrueType. fontTools takes about a second per face, which every
+    document would otherwise pay again: the result is kept for the process, and on disk (named by
+    the hash of the WOFF2 file, so an updated font is converted anew) for the next process, e.g.
+    a restarted worker or a management command. The disk copy is only a cache; any process that
+    does not find it converts the font itself."""
     with _open_static(name) as source:
         data = source.read()
     if not data.startswith(b"wOF2"):
         return data
+    cached = _font_cache_dir() / f"{hashlib.sha256(data).hexdigest()}.ttf"
+    try:
+        return cached.read_bytes()
+    except OSError:
+        pass
     font = TTFont(io.BytesIO(data))
     font.flavor = None
     output = io.BytesIO()
     font.save(output)
-    return output.getvalue()
+    converted = output.getvalue()
+    try:
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        # Written under a name of its own and renamed: another process never reads half a file.
+        with tempfile.NamedTemporaryFile(dir=cached.parent, suffix=".part", delete=False) as part:
+            part.write(converted)
+        os.replace(part.name, cached)
+    except OSError:
+        logger.warning("Could not keep the converted font %s in %s", name, cached.parent)
+    return converted
 
 
 def _data_url(url: str) -> URLFetcherResponse:

@@ -288,10 +288,13 @@ def _german_slug(text: str, max_length: int = 80) -> str:
     return slugify(text.translate(umlauts))[:max_length].strip("-")
 
 
-def unique_slug(queryset, text: str, *, exclude_pk=None, fallback: str = "eintrag") -> str:
-    """A slug for `text` that no other row of `queryset` has (…-2, …-3 if taken)."""
+def unique_slug(
+    queryset, text: str, *, exclude_pk=None, fallback: str = "eintrag", reserved=frozenset()
+) -> str:
+    """A slug for `text` that no other row of `queryset` has (…-2, …-3 if taken), nor any of
+    `reserved` (addresses of pages beside the rows')."""
     base = _german_slug(text, 74) or fallback
-    taken = set(queryset.exclude(pk=exclude_pk).values_list("slug", flat=True))
+    taken = set(queryset.exclude(pk=exclude_pk).values_list("slug", flat=True)) | set(reserved)
     slug, n = base, 2
     while slug in taken:
         slug, n = f"{base}-{n}", n + 1
@@ -360,6 +363,10 @@ class ActionFieldInUse(Exception):
         self.message = message
 
 
+# `/<district>/strategie/pdf/` is the strategy PDF, not an action field.
+RESERVED_FIELD_SLUGS = frozenset({"pdf"})
+
+
 @transaction.atomic
 def action_field_save(*, district: District, action_field=None, **fields):
     """Create or change an action field of `district`; the address follows a new title."""
@@ -378,6 +385,7 @@ def action_field_save(*, district: District, action_field=None, **fields):
             action_field.title,
             exclude_pk=action_field.pk,
             fallback="handlungsfeld",
+            reserved=RESERVED_FIELD_SLUGS,
         )
     action_field.full_clean(exclude=["district"], validate_constraints=False)
     action_field.save()

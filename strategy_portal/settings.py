@@ -53,12 +53,23 @@ CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS")
 # The one address of the site in everything sent out: links and footers of every mail (allauth's
 # included), whatever host a request came in on.
 SITE_URL = (os.environ.get("SITE_URL") or "http://127.0.0.1:8000").rstrip("/")
+# Where the PDF renderer keeps the fonts it converted from WOFF2 (a cache; default: the system's
+# temporary folder).
+PDF_FONT_CACHE_DIR = os.environ.get("PDF_FONT_CACHE_DIR", "")
+# The licence of the strategy's text, named in the imprint of the strategy PDF.
+STRATEGY_TEXT_LICENCE = os.environ.get(
+    "STRATEGY_TEXT_LICENCE",
+    "Creative Commons Namensnennung 4.0 International (CC BY 4.0), "
+    "https://creativecommons.org/licenses/by/4.0/deed.de",
+)
 
 INSTALLED_APPS = [
     "strategy_portal",
     "measures",
     "workshops",
     "newsletters",
+    # The roof: the strategy document (public pages, statistics, PDF); it reads every floor.
+    "strategy_portal.strategy",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -1,17 +1,22 @@
 """Addresses of the roof: `/<district>/strategie/…`, `/<district>/statistik/` (included under
 `/<slug:district>/` as namespace "strategy") and `/gute-beispiele/` (`site_urlpatterns`)."""
 
-from django.urls import path
+from django.urls import include, path
 
+from strategy_portal.documents_views import document_urlpatterns
 from strategy_portal.sections import Section
 from strategy_portal.sections import register as register_section
 
-from . import views
+from . import export_views, views
+from .documents import StrategyDocument
 
 app_name = "strategy"
 
 urlpatterns = [
     path("strategie/", views.overview, name="overview"),
+    # Before the action fields: „pdf“ is not a field's address (see RESERVED_FIELD_SLUGS).
+    path("strategie/pdf/", include(document_urlpatterns(StrategyDocument, name="pdf"))),
+    path("verwaltung/strategie/pdf/", export_views.workspace_pdf, name="workspace_pdf"),
     path("strategie/<slug:field>/", views.action_field, name="action_field"),
     path("strategie/<slug:field>/<slug:mission>/", views.mission, name="mission"),
     path("statistik/", views.statistics, name="statistics"),

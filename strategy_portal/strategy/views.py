@@ -15,6 +15,7 @@ from django.views.decorators.http import require_safe
 
 from measures.models import Measure, Milestone, Status, Tier
 from strategy_portal.districts import district_view
+from strategy_portal.documents import latest_document
 from strategy_portal.models import ActionField, Mission, Phase, Strategy
 from strategy_portal.statistics import charts_for
 
@@ -25,6 +26,8 @@ NOT_EVALUATED = ""
 TIER_ORDER = [Tier.PREMIUM_PLUS, Tier.PREMIUM, Tier.FURTHER, NOT_EVALUATED]
 TIER_LABELS = {**dict(Tier.choices), NOT_EVALUATED: _("Not evaluated yet")}
 MEASURES_PER_TIER = 100
+# The generated documents of the strategy PDF (built in `documents.py`), one line per district.
+PDF_KIND = "strategy"
 
 
 def public_measures(district):
@@ -116,6 +119,7 @@ def overview(request, district):
         {
             "district": district,
             "strategy": strategy,
+            "pdf": latest_document(kind=PDF_KIND, obj=district),
             "action_fields": [f for f in fields if not f.is_cross_cutting],
             "cross_cutting": [f for f in fields if f.is_cross_cutting],
             "all_fields": fields,

@@ -21,6 +21,7 @@ from strategy_portal.models import (
 
 from ..matrix import (
     ADMIN_PAGE,
+    MISSING,
     NOT_AN_ERROR,
     POST_ONLY,
     PUBLIC,
@@ -117,6 +118,13 @@ EXPECTED = {
     "strategy:action_field": PUBLIC,
     "strategy:mission": PUBLIC,
     "strategy:statistics": PUBLIC,
+    # The strategy PDF: nothing exported in the matrix's world, so no file to download; starting
+    # an export is a POST; the export page of the workspace is the district admins'.
+    "strategy:pdf": everyone(404),
+    "strategy:pdf_version": everyone(404),
+    "strategy:pdf_request": POST_ONLY,
+    "strategy:pdf_status": roles(403, anonymous=TO_LOGIN, district_admin=404, site_admin=404),
+    "strategy:workspace_pdf": STRATEGY_ADMIN,
     "good_examples": PUBLIC,
     # --- uploaded files (served by Django only with DEBUG or SERVE_MEDIA); a missing file is 404
     r"^media/(?P<path>.*)$": everyone(404),
@@ -218,6 +226,8 @@ def kwarg_value(name, endpoint, world):
         return world.objects["action_field"].slug
     if name == "mission" and endpoint.key == "strategy:mission":
         return world.objects["mission"].slug
+    if name == "document_id" and endpoint.key.startswith("strategy:"):
+        return MISSING  # nothing exported in the matrix's world
     return None
 
 
@@ -262,6 +272,15 @@ def _strategy_state(world):
         list(Mission.objects.values_list("pk", "title", "action_field")),
         list(Phase.objects.values_list("pk", "kind", "start", "end")),
     )
+
+
+def _documents(world):
+    from strategy_portal.models import GeneratedDocument
+
+    return GeneratedDocument.objects.count()
+
+
+STRATEGY_PDF_STATUS = (302, "/landkreis-meissen/strategie/pdf/")
 
 
 def _steckbrief_state(world):
@@ -380,6 +399,21 @@ POST = {
         state=_strategy_state,
         changes=frozenset({"district_admin", "site_admin"}),
     ),
+    # The strategy PDF: district admins (and site admins) start an export and go to its progress.
+    "strategy:pdf_request": PostCase(
+        expected=roles(
+            403,
+            anonymous=TO_LOGIN,
+            district_admin=STRATEGY_PDF_STATUS,
+            site_admin=STRATEGY_PDF_STATUS,
+        ),
+        state=_documents,
+        changes=frozenset({"district_admin", "site_admin"}),
+    ),
+    "strategy:pdf_status": PostCase(expected=everyone(405)),
+    "strategy:pdf": PostCase(expected=everyone(405)),
+    "strategy:pdf_version": PostCase(expected=everyone(405)),
+    "strategy:workspace_pdf": PostCase(expected=everyone(405)),
     # The Steckbrief: the team saves it (an empty form is a valid, empty Steckbrief).
     "measures:steckbrief_edit": PostCase(
         expected=roles(

@@ -35,6 +35,12 @@ PAGES = [
         12,
     ),
     ("workspace phases", "/landkreis-meissen/verwaltung/strategie/phasen/", "district_admin", 12),
+    (
+        "workspace strategy PDF",
+        "/landkreis-meissen/verwaltung/strategie/pdf/",
+        "district_admin",
+        12,
+    ),
     ("strategy", "/landkreis-meissen/strategie/", None, 12),
     ("statistics", "/landkreis-meissen/statistik/", None, 12),
     ("good examples", "/gute-beispiele/", None, 12),
