@@ -57,10 +57,11 @@ SITE_URL = (os.environ.get("SITE_URL") or "http://127.0.0.1:8000").rstrip("/")
 # temporary folder).
 PDF_FONT_CACHE_DIR = os.environ.get("PDF_FONT_CACHE_DIR", "")
 # The licence of the strategy's text, named in the imprint of the strategy PDF.
-STRATEGY_TEXT_LICENCE = os.environ.get(
-    "STRATEGY_TEXT_LICENCE",
-    "Creative Commons Namensnennung 4.0 International (CC BY 4.0), "
-    "https://creativecommons.org/licenses/by/4.0/deed.de",
+# Empty (as the compose file passes an unset variable) means the default.
+STRATEGY_TEXT_LICENCE = (
+    os.environ.get("STRATEGY_TEXT_LICENCE")
+    or "Creative Commons Namensnennung 4.0 International (CC BY 4.0), "
+    "https://creativecommons.org/licenses/by/4.0/deed.de"
 )
 
 INSTALLED_APPS = [
