@@ -86,10 +86,9 @@ def wait_for_announcement(page, text: str) -> None:
     page.locator("#messages", has_text=text).wait_for()
 
 
-def focused(page) -> dict:
-    return page.evaluate(
-        "() => ({id: document.activeElement.id, tag: document.activeElement.tagName})"
-    )
+def wait_for_focus(page, element_id: str) -> None:
+    """htmx moves the focus once a swap has settled: wait for it (fails after the timeout)."""
+    page.wait_for_function("id => document.activeElement?.id === id", arg=element_id)
 
 
 def test_citizen_and_company_take_part_and_a_facilitator_answers_merges_and_moderates(
@@ -164,7 +163,7 @@ def test_citizen_and_company_take_part_and_a_facilitator_answers_merges_and_mode
         page.keyboard.press("Enter")
         wait_for_announcement(page, "Unterstützung gezählt: 1")
         assert support.get_attribute("aria-pressed") == "true"
-        assert focused(page)["id"] == "support-button", "the focus left the button after the swap"
+        wait_for_focus(page, "support-button")  # the focus stays on the button after the swap
         assert page.locator("#unterstuetzen").get_by_text("1 Unternehmen").is_visible()
         assert page.locator("#unterstuetzen").get_by_text("0 Bürger*innen").is_visible()
         assert Support.objects.filter(measure=measure, user=company).exists()
@@ -175,7 +174,7 @@ def test_citizen_and_company_take_part_and_a_facilitator_answers_merges_and_mode
         form.get_by_role("button", name="Kommentar veröffentlichen").click()
         wait_for_announcement(page, "Ihr Kommentar ist veröffentlicht.")
         comment = Comment.objects.get(author=company)
-        assert focused(page)["id"] == comment.anchor
+        wait_for_focus(page, comment.anchor)
         assert page.locator(f"#{comment.anchor} strong", has_text="fest").is_visible()
         assert page.get_by_role("heading", name="1 Kommentar").is_visible()
 
@@ -183,7 +182,7 @@ def test_citizen_and_company_take_part_and_a_facilitator_answers_merges_and_mode
         page.locator("#follow-button").click()
         wait_for_announcement(page, "Sie folgen dieser Maßnahme jetzt.")
         assert page.locator("#follow-button").get_attribute("aria-pressed") == "true"
-        assert focused(page)["id"] == "follow-button"
+        wait_for_focus(page, "follow-button")
         screenshot(page, "measures-journey-04-company-took-part")
         assert not page.csp_errors, page.csp_errors
 
@@ -197,7 +196,7 @@ def test_citizen_and_company_take_part_and_a_facilitator_answers_merges_and_mode
         thread_item.get_by_role("button", name="Antwort veröffentlichen").click()
         wait_for_announcement(page, "Ihre Antwort ist veröffentlicht.")
         reply = Comment.objects.get(parent=comment)
-        assert focused(page)["id"] == reply.anchor
+        wait_for_focus(page, reply.anchor)
         assert page.locator(f"#{reply.anchor}").get_by_text("Danke, das hilft").is_visible()
         screenshot(page, "measures-journey-05-reply")
 
@@ -395,7 +394,8 @@ def test_measure_pages_after_the_swaps_have_no_axe_violations(
     form = axe_page.locator("form#kommentieren")
     form.get_by_role("button", name="Kommentar veröffentlichen").click()
     wait_for_announcement(axe_page, "Ihr Kommentar wurde nicht veröffentlicht.")
-    assert axe_page.evaluate("() => document.activeElement.name") == "body"
+    # htmx moves the focus once the swap has settled.
+    axe_page.wait_for_function("() => document.activeElement?.name === 'body'")
     check("detail-comment-error")
     axe_page.goto(f"{base}/{district.slug}/massnahmen/neu/")
     check("propose")
