@@ -2,14 +2,16 @@
 workers over Redis to an SMTP server on loopback (aiosmtpd, counting what it receives), with the
 rate limit off; beside it, a plain smtplib loop sending the same number of messages of the same
 size to the same server in the same run. Then the crash run: another newsletter, the workers
-SIGKILLed in the middle, the queued tasks dropped (as a Redis restart without persistence drops
-them), beat's sweep once the claims ran out, new workers finish; it prints the addresses missing
-(must be 0) and received twice (at most one per killed worker process: the mail in flight).
+SIGKILLed in the middle, Redis shut down without saving and started again (every queued and
+unacknowledged task is gone), new workers and beat's sweep task (once the claims ran out) finish;
+it prints the addresses missing (must be 0) and received twice (at most one per killed worker
+process: the mail in flight).
 
-Needs PostgreSQL and Redis: `--database-url` names a server where a throwaway database is created
-and dropped (default `BENCH_DATABASE_URL`, else postgres://postgres@127.0.0.1:5432/), `--broker-url`
-a Redis database that is emptied (default `BENCH_BROKER_URL`, else redis://127.0.0.1:6379/9).
-The number of subscribers: `--subscribers` (default `BENCH_NEWSLETTER_SUBSCRIBERS`, else 50,000).
+Needs PostgreSQL and the `redis-server` binary: `--database-url` names a server where a throwaway
+database is created and dropped (default `BENCH_DATABASE_URL`, else
+postgres://postgres@127.0.0.1:5432/); the broker and the cache are a `redis-server` of the run's
+own on a free port (the shared Redis is never restarted). The number of subscribers:
+`--subscribers` (default `BENCH_NEWSLETTER_SUBSCRIBERS`, else 50,000).
 """
 
 import argparse
@@ -25,6 +27,7 @@ from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
 
+from bench.redis_server import PrivateRedis, RedisServerMissing
 from bench.server import ROOT, BenchError, database_urls, recreate_database
 from bench.stats import Figure
 
@@ -52,11 +55,6 @@ def parse_args(argv=None) -> argparse.Namespace:
         "--database-url",
         default=os.environ.get("BENCH_DATABASE_URL") or "postgres://postgres@127.0.0.1:5432/",
         help="PostgreSQL server; a throwaway database is created on it",
-    )
-    parser.add_argument(
-        "--broker-url",
-        default=os.environ.get("BENCH_BROKER_URL") or "redis://127.0.0.1:6379/9",
-        help="Redis database for the broker and the cache; it is emptied",
     )
     parser.add_argument("--no-crash", action="store_true", help="skip the crash run")
     parser.add_argument("--json", type=Path, default=DEFAULT_JSON)
@@ -108,7 +106,7 @@ def start_sink():
 # --- The database ---------------------------------------------------------------------------------
 
 
-def environment(args, database_url: str, smtp_port: int) -> dict[str, str]:
+def environment(args, database_url: str, smtp_port: int, redis) -> dict[str, str]:
     keep = {k: v for k, v in os.environ.items() if not k.startswith(("EMAIL_", "NEWSLETTER_"))}
     return {
         **keep,
@@ -118,8 +116,8 @@ def environment(args, database_url: str, smtp_port: int) -> dict[str, str]:
         "ALLOWED_HOSTS": "127.0.0.1",
         "SITE_URL": "https://beteiligung.example.de",
         "DATABASE_URL": database_url,
-        "CELERY_BROKER_URL": args.broker_url,
-        "CACHE_URL": args.broker_url,
+        "CELERY_BROKER_URL": redis.url(0),
+        "CACHE_URL": redis.url(1),
         "EMAIL_HOST": "127.0.0.1",
         "EMAIL_PORT": str(smtp_port),
         "EMAIL_USE_TLS": "0",
@@ -166,6 +164,10 @@ def prepare(subscribers: int):
         for i in range(subscribers)
     ]
     Subscription.objects.bulk_create(batch, batch_size=5000)
+    from django.db import connection
+
+    with connection.cursor() as cursor:  # what autovacuum does after a bulk load
+        cursor.execute(f"ANALYZE {Subscription._meta.db_table}")
     return district
 
 
@@ -264,12 +266,9 @@ def tally(expected: list[str], received: list[str]) -> tuple[int, int]:
 
 
 def send_run(args, env, sink, district, expected, log_path) -> float:
-    from celery import current_app
-
     from newsletters import services
 
     sink.reset()
-    current_app.control.purge()
     newsletter = new_newsletter(district, "Bench: Durchsatz")
     workers = Workers(env, args.workers, log_path)
     try:
@@ -291,13 +290,13 @@ def send_run(args, env, sink, district, expected, log_path) -> float:
     return len(expected) / elapsed
 
 
-def crash_run(args, env, sink, district, expected, log_path) -> dict:
-    from celery import current_app
+def crash_run(args, env, sink, district, expected, log_path, redis) -> dict:
+    from django.utils import timezone
 
-    from newsletters import services
+    from newsletters import services, tasks
+    from newsletters.models import Delivery, DeliveryStatus
 
     sink.reset()
-    current_app.control.purge()
     newsletter = new_newsletter(district, "Bench: Absturz")
     workers = Workers(env, args.workers, log_path)
     try:
@@ -307,12 +306,32 @@ def crash_run(args, env, sink, district, expected, log_path) -> dict:
         workers.kill()
         workers.stop()
     received_at_kill = sink.count()
-    current_app.control.purge()  # the queued tasks are lost, as with a restarted Redis
-    progress(f"crash run: workers killed after {received_at_kill} mails, queued tasks dropped")
-    time.sleep(3.5)  # the claims of the dead workers run out (EMAIL_SEND_LEASE=3)
-    services.newsletters_sweep()  # what beat does every minute
+    broker = redis.client(0)
+    unacked = broker.hlen("unacked")
+    queued = broker.llen("celery")
+    redis.restart()  # SHUTDOWN NOSAVE, started again on the same port: every task is gone
+    if broker.dbsize() != 0:
+        raise BenchError("the restarted Redis still holds keys")
+    progress(
+        f"crash run: workers killed after {received_at_kill} mails; Redis restarted, "
+        f"{unacked} unacknowledged and {queued} queued tasks lost"
+    )
     workers = Workers(env, args.workers, log_path)
     try:
+        # Beat's sweep, once the dead workers' claims ran out (EMAIL_SEND_LEASE=3), through the
+        # restarted broker; the new workers run it and the chunks it hands on.
+        wait_for(
+            lambda: (
+                not Delivery.objects.filter(
+                    newsletter=newsletter,
+                    status=DeliveryStatus.SENDING,
+                    lease_until__gt=timezone.now(),
+                ).exists()
+            ),
+            timeout=30,
+            what="the claims of the killed workers to run out",
+        )
+        tasks.sweep_newsletters.delay()
         wait_for(
             lambda: status_of(newsletter) == "sent",
             timeout=max(600, args.subscribers / 20),
@@ -324,6 +343,8 @@ def crash_run(args, env, sink, district, expected, log_path) -> dict:
     return {
         "killed_after": received_at_kill,
         "killed_processes": args.workers,
+        "redis_restarts": redis.restarts,
+        "tasks_lost": unacked + queued,
         "missing": missing,
         "duplicates": twice,
     }
@@ -334,12 +355,18 @@ def main(argv=None) -> int:
     admin_url, database_url = database_urls(args.database_url, DB_NAME)
     started = time.monotonic()
     sink, controller, port = start_sink()
+    try:
+        redis = PrivateRedis().start()
+    except (RedisServerMissing, RuntimeError) as exc:
+        controller.stop()
+        progress(f"error: {exc}")
+        return 2
     log_path = ROOT / "bench" / "results" / "newsletter-workers.log"
     log_path.parent.mkdir(parents=True, exist_ok=True)
     log_path.write_bytes(b"")
     try:
         recreate_database(admin_url, DB_NAME)
-        env = environment(args, database_url, port)
+        env = environment(args, database_url, port, redis)
         os.environ.clear()
         os.environ.update(env)
         progress(f"preparing {args.subscribers} confirmed subscribers")
@@ -351,12 +378,17 @@ def main(argv=None) -> int:
         sink.reset()
         progress(f"newsletter through {args.workers} Celery worker processes")
         throughput = send_run(args, env, sink, district, expected, log_path)
-        crash = None if args.no_crash else crash_run(args, env, sink, district, expected, log_path)
+        crash = (
+            None
+            if args.no_crash
+            else crash_run(args, env, sink, district, expected, log_path, redis)
+        )
     except BenchError as exc:
         progress(f"error: {exc} (worker log: {log_path})")
         return 2
     finally:
         controller.stop()
+        redis.close()
         from django.db import connections
 
         connections.close_all()
@@ -373,7 +405,8 @@ def main(argv=None) -> int:
         print(
             f"newsletter.crash: {crash['missing']} missing, {crash['duplicates']} duplicates "
             f"({crash['killed_processes']} worker processes killed after "
-            f"{crash['killed_after']} of {args.subscribers} mails)"
+            f"{crash['killed_after']} of {args.subscribers} mails, Redis restarted, "
+            f"{crash['tasks_lost']} tasks lost)"
         )
     args.json.parent.mkdir(parents=True, exist_ok=True)
     args.json.write_text(

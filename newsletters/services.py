@@ -24,6 +24,7 @@ from django.db.models import Count
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
@@ -541,8 +542,9 @@ def unsubscribe_mailto(district: District) -> str:
 
 
 class NewsletterRenderer:
-    """Renders one newsletter for many recipients: the Markdown once, the frame per recipient,
-    in the branding of the ground floor's e-mail helper (`emails/base_message.html`)."""
+    """Renders one newsletter for many recipients in the branding of the ground floor's e-mail
+    helper (`emails/base_message.html`). The templates are rendered once, with a slot for each
+    recipient's address and link; per recipient only the slots are filled in."""
 
     def __init__(self, newsletter: Newsletter):
         self.newsletter = newsletter
@@ -559,19 +561,26 @@ class NewsletterRenderer:
             )
         )
         self.sender = sender_for(self.district)
+        self.mailto = unsubscribe_mailto(self.district)
+        self.list_id = f"{one_line(self.district.name)} <{self.district.slug}.{_site_host()}>"
+        # Random per renderer, letters and digits only: no user text can contain them, and
+        # neither escaping nor line wrapping changes them.
+        self._slot_email = f"nlslot{uuid.uuid4().hex}e"
+        self._slot_link = f"nlslot{uuid.uuid4().hex}l"
+        self._frame: tuple[str, str] | None = None
 
-    def render(self, *, email: str, manage_link: str, token: str = "") -> RenderedNewsletter:
+    def _render_frame(self) -> tuple[str, str]:
         context = {
             "district": self.district,
             "site_url": settings.SITE_URL,
-            "email": email,
+            "email": self._slot_email,
             "newsletter": self.newsletter,
             "subject": self.subject,
             "preheader": self.preheader,
             "body": self.body,
             "body_html": self.body_html,
             "image_url": self.image_url,
-            "manage_url": manage_link,
+            "manage_url": self._slot_link,
             "archive_url": self.archive_url,
         }
         with translation.override(settings.LANGUAGE_CODE):
@@ -581,12 +590,23 @@ class NewsletterRenderer:
                 "emails/base_message.html",
                 {**context, "body": mark_safe(inner)},  # noqa: S308
             ).strip()
-        mailto = unsubscribe_mailto(self.district)
+        return text, html
+
+    def render(self, *, email: str, manage_link: str, token: str = "") -> RenderedNewsletter:
+        if self._frame is None:
+            self._frame = self._render_frame()
+        text, html = self._frame
+        text = text.replace(self._slot_email, email).replace(self._slot_link, manage_link)
+        html = html.replace(self._slot_email, escape(email)).replace(
+            self._slot_link, escape(manage_link)
+        )
         mailto_subject = quote(f"Abmelden {token}".strip())
         headers = {
-            "List-Unsubscribe": f"<{manage_link}>, <mailto:{mailto}?subject={mailto_subject}>",
+            "List-Unsubscribe": (
+                f"<{manage_link}>, <mailto:{self.mailto}?subject={mailto_subject}>"
+            ),
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-            "List-Id": f"{one_line(self.district.name)} <{self.district.slug}.{_site_host()}>",
+            "List-Id": self.list_id,
             "Precedence": "bulk",
         }
         return RenderedNewsletter(self.subject, text, html, headers)

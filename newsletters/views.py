@@ -524,6 +524,13 @@ class ArchiveView(DistrictMixin, ListView):
     def get_queryset(self):
         return Newsletter.objects.for_district(self.district).sent().order_by("-finished_at")
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        for newsletter in context["newsletters"]:
+            # As in the mail and on the newsletter's own page.
+            newsletter.display_subject = services.german_typography(newsletter.subject)
+        return context
+
 
 class ArchiveDetailView(DistrictMixin, DetailView):
     template_name = "newsletters/archive_detail.html"

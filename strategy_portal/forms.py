@@ -30,12 +30,11 @@ from .uploads import ReplacedFilesCleanupMixin
 
 
 def kern_widget_class(widget, has_errors: bool) -> str:
-    if isinstance(widget, forms.CheckboxInput):
+    # CheckboxSelectMultiple is a subclass of RadioSelect: it must be asked first.
+    if isinstance(widget, forms.CheckboxInput | forms.CheckboxSelectMultiple):
         base = "kern-form-check__checkbox"
     elif isinstance(widget, forms.RadioSelect):
         base = "kern-form-check__radio"
-    elif isinstance(widget, forms.CheckboxSelectMultiple):
-        base = "kern-form-check__checkbox"
     elif isinstance(widget, forms.Select):
         base = "kern-form-input__select"
     else:

@@ -1,8 +1,15 @@
 """The newsletter pages in Debian's Chromium: axe-core finds nothing on sign-up (also with errors),
-confirm and unsubscribe, and a visitor gets through subscribe → confirm → unsubscribe."""
+confirm, unsubscribe, compose and progress; a visitor gets through subscribe → confirm →
+unsubscribe; an admin composes, tests, schedules and sends, and the reader unsubscribes in one
+click from the mail's header."""
+
+from datetime import timedelta
+from urllib.parse import urlsplit
+from urllib.request import Request, urlopen
 
 import pytest
 from django.core import mail
+from django.utils import timezone
 
 from newsletters import services
 from newsletters.models import Subscription, SubscriptionStatus
@@ -63,7 +70,7 @@ def test_subscribe_confirm_unsubscribe_journey_without_axe_violations(
     assert subscription.status == SubscriptionStatus.UNSUBSCRIBED
 
 
-def test_admin_composes_previews_and_sends_without_axe_violations(
+def test_admin_composes_tests_schedules_and_sends_and_the_reader_unsubscribes_from_the_header(
     live_server,
     axe_page,
     axe_source,
@@ -76,7 +83,7 @@ def test_admin_composes_previews_and_sends_without_axe_violations(
 
     from ..browser.conftest import log_in
 
-    make_subscription("leserin@example.org")
+    reader = make_subscription("leserin@example.org")
     base = live_server.url
     log_in(axe_page, base, district_admin.email, password)
     axe_page.goto(f"{base}/{district.slug}/verwaltung/newsletter/neu/")
@@ -89,9 +96,38 @@ def test_admin_composes_previews_and_sends_without_axe_violations(
     assert_no_violations(axe_page, axe_source, "detail")
 
     newsletter = Newsletter.objects.get()
-    axe_page.goto(f"{base}/{district.slug}/verwaltung/newsletter/{newsletter.pk}/vorschau/")
+    detail = f"{base}/{district.slug}/verwaltung/newsletter/{newsletter.pk}/"
+    axe_page.goto(f"{detail}vorschau/")
     assert_no_violations(axe_page, axe_source, "preview")
-    axe_page.goto(f"{base}/{district.slug}/verwaltung/newsletter/{newsletter.pk}/")
+
+    # „Testversand an mich“: only the admin gets it, the newsletter stays a draft.
+    axe_page.goto(detail)
+    with axe_page.expect_navigation():
+        axe_page.get_by_role("button", name="Testversand an mich").click()
+    assert [m.to for m in mail.outbox] == [[district_admin.email]]
+    assert mail.outbox[0].subject == "[Test] Neues aus dem Landkreis"
+    assert_no_violations(axe_page, axe_source, "test-sent")
+
+    # Scheduled for tomorrow, confirmed, then cancelled again.
+    tomorrow = timezone.localtime() + timedelta(days=1)
+    axe_page.locator("main input[name='when']").fill(tomorrow.strftime("%Y-%m-%dT10:00"))
+    with axe_page.expect_navigation():
+        axe_page.locator("main button[value='schedule']").click()
+    assert_no_violations(axe_page, axe_source, "confirm-schedule")
+    with axe_page.expect_navigation():
+        axe_page.locator("main form button[type='submit']").click()
+    newsletter.refresh_from_db()
+    assert newsletter.status == NewsletterStatus.SCHEDULED
+    assert timezone.localtime(newsletter.scheduled_for).strftime("%d.%m. %H:%M") == (
+        tomorrow.strftime("%d.%m. 10:00")
+    )
+    assert_no_violations(axe_page, axe_source, "scheduled")
+    with axe_page.expect_navigation():
+        axe_page.get_by_role("button", name="Geplanten Versand abbrechen").click()
+    newsletter.refresh_from_db()
+    assert newsletter.status == NewsletterStatus.CANCELLED
+
+    # Sent now, behind the confirmation step.
     with axe_page.expect_navigation():
         axe_page.locator("main button[value='now']").click()
     assert_no_violations(axe_page, axe_source, "confirm-send")
@@ -101,6 +137,22 @@ def test_admin_composes_previews_and_sends_without_axe_violations(
     assert_no_violations(axe_page, axe_source, "progress")
     newsletter.refresh_from_db()
     assert newsletter.status == NewsletterStatus.SENT
-    assert [m.to for m in mail.outbox if m.subject == "Neues aus dem Landkreis"] == [
-        ["leserin@example.org"]
-    ]
+    sent = [m for m in mail.outbox if m.subject == "Neues aus dem Landkreis"]
+    assert [m.to for m in sent] == [["leserin@example.org"]]
+
+    # The reader's mail program unsubscribes in one click from the header (RFC 8058): a POST
+    # without cookies, session or CSRF token.
+    header = sent[0].message()["List-Unsubscribe"]
+    assert sent[0].message()["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    https_link = header.split(",")[0].strip().strip("<>")
+    one_click = Request(
+        base + urlsplit(https_link).path,
+        data=b"List-Unsubscribe=One-Click",
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+        method="POST",
+    )
+    with urlopen(one_click, timeout=30) as response:  # noqa: S310 (the live server)
+        assert response.status == 200
+        assert "sessionid" not in (response.headers.get("Set-Cookie") or "")
+    reader.refresh_from_db()
+    assert reader.status == SubscriptionStatus.UNSUBSCRIBED

@@ -476,7 +476,7 @@ def test_the_archive_shows_sent_newsletters_of_the_district_only(
         finished_at=timezone.now(),
     )
     archive = main_of(client.get(url("archive", district)))
-    assert "Digitalen Landkreis" in archive
+    assert "Neues aus dem „Digitalen Landkreis“" in archive  # as in the mail
     assert "Noch ein Entwurf" not in archive
     assert "Wetterau aktuell" not in archive
     detail = client.get(url("archive_detail", district, newsletter))

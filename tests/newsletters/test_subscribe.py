@@ -1,6 +1,7 @@
 """Subscribing without an account: the form, double opt-in, the confirmation link, the cooldown,
 bad input and the rate limit – through the pages and the mailbox."""
 
+import re
 import time
 from datetime import timedelta
 from unittest import mock
@@ -37,7 +38,9 @@ def test_signup_page_offers_topics_kind_and_the_consent_text(client, district, s
     assert html.count("<h1") == 1
     assert "Nahversorgung, Einzelhandel und Gewerbe" in html
     assert "Handlungsfeld eines anderen Kreises" not in html
-    assert 'name="topics" type="checkbox"' in html or 'type="checkbox" name="topics"' in html
+    topic = re.search(r'<input[^>]*name="topics"[^>]*>', html).group()
+    assert 'type="checkbox"' in topic
+    assert 'class="kern-form-check__checkbox"' in topic  # drawn as a box, not as a radio button
     for value in ParticipantKind.values:
         assert f'name="kind" value="{value}"' in html
     # The consent text in force, with the district's name filled in.
