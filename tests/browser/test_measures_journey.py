@@ -395,6 +395,8 @@ def test_measure_pages_after_the_swaps_have_no_axe_violations(
     form = axe_page.locator("form#kommentieren")
     form.get_by_role("button", name="Kommentar veröffentlichen").click()
     wait_for_announcement(axe_page, "Ihr Kommentar wurde nicht veröffentlicht.")
+    # htmx fills the live region (out of band) just before it swaps the thread and moves focus.
+    axe_page.wait_for_function("() => document.activeElement.name === 'body'")
     assert axe_page.evaluate("() => document.activeElement.name") == "body"
     check("detail-comment-error")
     axe_page.goto(f"{base}/{district.slug}/massnahmen/neu/")
@@ -443,6 +445,9 @@ def test_more_comments_load_in_place_or_as_a_page_without_javascript(
     check(axe_page, "first-page")
     axe_page.get_by_role("link", name="Weitere Kommentare anzeigen").click()
     wait_for_announcement(axe_page, "10 weitere Kommentare geladen")
+    axe_page.wait_for_function(
+        "(id) => document.activeElement.id === id", arg=f"kommentar-{first_loaded.pk}"
+    )
     assert threads.count() == count
     assert focused(axe_page)["id"] == f"kommentar-{first_loaded.pk}"
     assert axe_page.get_by_role("link", name="Weitere Kommentare anzeigen").count() == 0
