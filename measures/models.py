@@ -21,7 +21,8 @@ from django.contrib.postgres.search import (
 )
 from django.core.exceptions import ValidationError
 from django.db import connection, models
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
@@ -46,6 +47,10 @@ HIGHLIGHT_STOP = "\x03"
 _UMLAUTS = str.maketrans(
     {"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue", "ß": "ss"}
 )
+
+
+# The query parameter of the measure page that names the page of its comment threads.
+COMMENTS_PAGE_PARAM = "kommentare"
 
 
 def german_slug(text: str, max_length: int = 80) -> str:
@@ -419,6 +424,12 @@ class Measure(DistrictOwned):
     def get_full_url(self):
         return f"{settings.SITE_URL}{self.get_absolute_url()}"
 
+    def comments_url(self, page: int = 1) -> str:
+        """The measure page showing the given page of its comment threads."""
+        if page <= 1:
+            return self.get_absolute_url()
+        return f"{self.get_absolute_url()}?{COMMENTS_PAGE_PARAM}={page}"
+
     @property
     def is_recorded(self) -> bool:
         """Recorded by a facilitator on someone's behalf („erfasst von … im Auftrag von …“)."""
@@ -515,6 +526,36 @@ class CommentQuerySet(models.QuerySet):
     def for_thread(self):
         return self.select_related("author").order_by("created", "pk")
 
+    def threads(self):
+        """The top-level comments, which start the threads, in the order the page shows them."""
+        return self.filter(parent__isnull=True).order_by("created", "pk")
+
+    def in_threads(self, root_ids):
+        """Every comment of the threads that start with `root_ids` (three levels deep)."""
+        return self.filter(
+            Q(pk__in=root_ids) | Q(parent_id__in=root_ids) | Q(parent__parent_id__in=root_ids)
+        )
+
+    def with_thread_page(self):
+        """Annotate `threads_before`: how many threads of the measure come before the comment's
+        own thread, which gives the page of the measure's comments that shows it."""
+        root_created = Coalesce("parent__parent__created", "parent__created", "created")
+        root_id = Coalesce("parent__parent_id", "parent_id", "pk")
+        before = (
+            Comment.objects.filter(measure_id=OuterRef("measure_id"), parent__isnull=True)
+            .filter(
+                Q(created__lt=OuterRef("thread_created"))
+                | Q(created=OuterRef("thread_created"), pk__lt=OuterRef("thread_id"))
+            )
+            .order_by()
+            .values("measure_id")
+            .annotate(count=Count("pk"))
+            .values("count")
+        )
+        return self.annotate(thread_created=root_created, thread_id=root_id).annotate(
+            threads_before=Coalesce(Subquery(before), 0)
+        )
+
     def moderation_queue(self):
         return (
             self.annotate(
@@ -532,6 +573,8 @@ class Comment(TimeStampedModel):
 
     MAX_DEPTH = 2
     EDIT_WINDOW_MINUTES = 15
+    # Threads (a top-level comment with its replies) per page of the measure page's comments.
+    THREADS_PER_PAGE = 25
 
     measure = models.ForeignKey(
         Measure, verbose_name=_("measure"), on_delete=models.CASCADE, related_name="comments"
@@ -592,8 +635,22 @@ class Comment(TimeStampedModel):
     def anchor(self) -> str:
         return f"kommentar-{self.pk}"
 
+    @property
+    def thread_page(self) -> int:
+        """The page of the measure's comments that shows this comment: the page of its thread.
+        Read from `with_thread_page()` where a list annotated it, else asked in one query."""
+        before = getattr(self, "threads_before", None)
+        if before is None:
+            before = (
+                Comment.objects.filter(pk=self.pk)
+                .with_thread_page()
+                .values_list("threads_before", flat=True)
+                .first()
+            ) or 0
+        return before // self.THREADS_PER_PAGE + 1
+
     def get_absolute_url(self):
-        return f"{self.measure.get_absolute_url()}#{self.anchor}"
+        return f"{self.measure.comments_url(self.thread_page)}#{self.anchor}"
 
     def editable_until(self):
         return self.created + timezone.timedelta(minutes=self.EDIT_WINDOW_MINUTES)

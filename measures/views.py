@@ -1,24 +1,30 @@
 """The public pages of measures: list, propose, the measure with its thread, and the small POST
 actions (support, follow, comment, flag). Every action works without JavaScript (a POST and a
 redirect back to the place it came from); with htmx, support and follow swap their button in
-place, a comment or reply swaps the thread, and the list updates without a reload. What an htmx
-action did is said in the page's polite live region (`#messages`, swapped out of band), so that
-screen-reader users hear it; focus stays on the button, or moves to the new comment.
+place, a comment or reply swaps the thread, and the list updates without a reload. The measure
+page shows its comment threads a page at a time (`?kommentare=<n>`); with htmx, "more comments"
+appends the next page in place. What an htmx action did is said in the page's polite live region
+(`#messages`, swapped out of band), so that screen-reader users hear it; focus stays on the
+button, or moves to the new comment (or the first one loaded).
 
 Writes go through `measures.services`, which check permissions again; a `ValidationError` from a
 service becomes a message on the form field it names.
 """
+
+from urllib.parse import urlsplit
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Exists, OuterRef
-from django.http import Http404
+from django.db.models import Count, Exists, OuterRef, Subquery
+from django.http import Http404, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -36,6 +42,7 @@ from .forms import (
     WithdrawForm,
 )
 from .models import (
+    COMMENTS_PAGE_PARAM,
     Comment,
     Follow,
     Measure,
@@ -49,6 +56,7 @@ from .permissions import is_participant
 from .provenance import provenance_of
 
 PAGE_SIZE = 20
+MAX_COMMENTS_PAGE = 100_000
 TAG_SUGGESTIONS = 50
 # The suggestions only help to type a tag; a minute late is fine, and it saves every list page an
 # aggregate over all the district's tagged measures.
@@ -273,23 +281,73 @@ def build_thread(comments, *, user, is_team):
     return branch(None)
 
 
-def _measure_context(request, district, measure, *, comment_form=None) -> dict:
+def comments_page_number(value) -> int:
+    """The page of comment threads a `?kommentare=` value asks for; anything else is page 1.
+    Bounded, so that the database is never asked for an offset past its integers."""
+    try:
+        return min(max(1, int(value)), MAX_COMMENTS_PAGE)
+    except (TypeError, ValueError):
+        return 1
+
+
+def _thread_page(measure, *, user, is_team, page: int) -> dict:
+    """One page of the measure's comment threads (`Comment.THREADS_PER_PAGE` top-level comments
+    with all their replies), for the measure page and the "more comments" that htmx appends. A
+    page past the last shows the last. One query, whatever the number of comments: each row
+    brings the number of threads along."""
+    per_page = Comment.THREADS_PER_PAGE
+    threads = measure.comments.threads()
+    thread_count = Subquery(
+        Comment.objects.filter(measure_id=measure.pk, parent__isnull=True)
+        .order_by()
+        .values("measure_id")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+
+    def threads_on(page):
+        shown = threads.values("pk")[(page - 1) * per_page : page * per_page]
+        return list(
+            measure.comments.in_threads(shown).annotate(thread_count=thread_count).for_thread()
+        )
+
+    page = max(1, page)
+    comments = threads_on(page)
+    # No row: no comments at all, or a page past the last (then the last page is shown).
+    total = comments[0].thread_count if comments else (threads.count() if page > 1 else 0)
+    page_count = max(1, -(-total // per_page))
+    if not comments and page > page_count and total:
+        page = page_count
+        comments = threads_on(page)
+    page = min(page, page_count)
+    by_id = {comment.pk: comment for comment in comments}
+    for comment in comments:
+        comment.measure = measure
+        comment.reply_to_comment = by_id.get(comment.reply_to_id)
+    return {
+        "thread": build_thread(comments, user=user, is_team=is_team),
+        "thread_comment_count": len(comments),
+        "comments_page": page,
+        "comments_page_count": page_count,
+        "comments_page_url": measure.comments_url(page),
+        "comments_first_url": measure.comments_url(1),
+        "comments_previous_url": measure.comments_url(page - 1) if page > 1 else None,
+        "comments_next_url": measure.comments_url(page + 1) if page < page_count else None,
+    }
+
+
+def _measure_context(request, district, measure, *, comment_form=None, comments_page=1) -> dict:
     """What the measure page (and its thread, swapped alone by htmx) shows to this viewer."""
     user = request.user
     is_team = user.has_perm("measures.moderate", measure)
     can_view = user.has_perm("measures.view_measure", measure)
     context = {"district": district, "measure": measure, "can_view": can_view}
     if can_view:
-        comments = list(measure.comments.for_thread())
-        by_id = {comment.pk: comment for comment in comments}
-        for comment in comments:
-            comment.measure = measure
-            comment.reply_to_comment = by_id.get(comment.reply_to_id)
         context.update(
             provenance=provenance_of(measure),
             tags=list(measure.tags.all()),
             status_changes=list(measure.status_changes.select_related("changed_by")),
-            thread=build_thread(comments, user=user, is_team=is_team),
+            **_thread_page(measure, user=user, is_team=is_team, page=comments_page),
             comment_form=comment_form or CommentForm(),
             is_team=is_team,
             can_comment=user.has_perm("measures.comment_measure", measure),
@@ -305,9 +363,35 @@ def _measure_context(request, district, measure, *, comment_form=None) -> dict:
     return context
 
 
-def render_measure(request, district, measure, *, comment_form=None, status=200):
-    context = _measure_context(request, district, measure, comment_form=comment_form)
+def render_measure(request, district, measure, *, comment_form=None, comments_page=1, status=200):
+    context = _measure_context(
+        request, district, measure, comment_form=comment_form, comments_page=comments_page
+    )
     return render(request, "measures/detail.html", context, status=status)
+
+
+def _more_comments(request, district, measure, page):
+    """The next page of threads alone, for htmx to append below those shown, with the "more"
+    control that follows it and the number loaded for the live region."""
+    if not request.user.has_perm("measures.view_measure", measure):
+        raise Http404
+    user = request.user
+    context = {
+        "district": district,
+        "measure": measure,
+        **_thread_page(
+            measure, user=user, is_team=user.has_perm("measures.moderate", measure), page=page
+        ),
+    }
+    count = context["thread_comment_count"]
+    messages.info(
+        request,
+        ngettext("%(count)d more comment loaded", "%(count)d more comments loaded", count)
+        % {"count": count},
+    )
+    # The first thread loaded takes the focus, since the control that had it is replaced.
+    context["new_comment_id"] = context["thread"][0]["comment"].pk if context["thread"] else None
+    return render(request, "measures/_comments_more.html", context)
 
 
 def _action_context(request, measure):
@@ -335,8 +419,16 @@ def measure_detail(request, district, pk, slug):
         )
         return redirect(measure.merged_into.get_absolute_url())
     if slug != measure.slug:
-        return redirect(measure.get_absolute_url(), permanent=True)
-    return render_measure(request, district, measure)
+        query = f"?{request.GET.urlencode()}" if request.GET else ""
+        return redirect(f"{measure.get_absolute_url()}{query}", permanent=True)
+    page = comments_page_number(request.GET.get(COMMENTS_PAGE_PARAM))
+    if request.htmx and COMMENTS_PAGE_PARAM in request.GET:
+        response = _more_comments(request, district, measure, page)
+    else:
+        response = render_measure(request, district, measure, comments_page=page)
+    # The same address answers the page and (for htmx) the next threads alone.
+    patch_vary_headers(response, ("HX-Request",))
+    return response
 
 
 # --- Support and follow ---------------------------------------------------------------------------
@@ -382,10 +474,17 @@ def follow(request, district, pk):
 # --- Comments -------------------------------------------------------------------------------------
 
 
-def _render_thread(request, district, measure, *, comment_form=None, new_comment=None):
-    """The thread alone, for htmx: the new comment takes the focus; an invalid form, its field."""
+def _render_thread(
+    request, district, measure, *, comment_form=None, new_comment=None, comments_page=1
+):
+    """The thread alone, for htmx: the new comment takes the focus on the page of threads that
+    shows it; an invalid form, its field."""
     measure = _fresh_measure(request, district, measure.pk)
-    context = _measure_context(request, district, measure, comment_form=comment_form)
+    if new_comment is not None:
+        comments_page = new_comment.thread_page
+    context = _measure_context(
+        request, district, measure, comment_form=comment_form, comments_page=comments_page
+    )
     context.update(announce=True, new_comment_id=new_comment.pk if new_comment else None)
     return render(request, "measures/_comments.html", context)
 
@@ -418,12 +517,25 @@ def comment_add(request, district, pk):
             if request.htmx:
                 return _render_thread(request, district, measure, new_comment=comment)
             return redirect(comment.get_absolute_url())
+    # The form comes back on the page of threads it was sent from: a reply's, or the one shown.
+    raw_parent = str(form.data.get("parent") or "")
+    if parent is None and raw_parent.isascii() and raw_parent.isdigit() and len(raw_parent) < 10:
+        parent = Comment.objects.filter(measure=measure, pk=int(raw_parent)).first()
+    if parent is not None:
+        page = parent.thread_page
+    elif request.htmx and request.htmx.current_url:
+        query = urlsplit(request.htmx.current_url).query
+        page = comments_page_number(QueryDict(query).get(COMMENTS_PAGE_PARAM))
+    else:
+        page = 1
     if request.htmx:
         # htmx swaps only successful answers; the form comes back with its errors, focused.
         messages.error(request, _("Your comment has not been published. Please check it."))
         form.fields["body"].widget.attrs["autofocus"] = True
-        return _render_thread(request, district, measure, comment_form=form)
-    return render_measure(request, district, measure, comment_form=form, status=400)
+        return _render_thread(request, district, measure, comment_form=form, comments_page=page)
+    return render_measure(
+        request, district, measure, comment_form=form, comments_page=page, status=400
+    )
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -486,8 +598,7 @@ def _flag(request, district, *, measure=None, comment=None):
                 if created
                 else _("You have reported this already. The moderation team will look at it."),
             )
-            anchor = f"#{comment.anchor}" if comment is not None else ""
-            return redirect(f"{item_measure.get_absolute_url()}{anchor}")
+            return redirect((comment or item_measure).get_absolute_url())
     return render(
         request,
         "measures/flag.html",

@@ -498,6 +498,7 @@ def moderation_queue(request, district):
     comments = (
         Comment.objects.filter(measure__district=district)
         .moderation_queue()
+        .with_thread_page()  # each links to the page of the measure that shows it
         .select_related("measure__district")
         .prefetch_related(_open_flags())
     )

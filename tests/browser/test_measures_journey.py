@@ -409,6 +409,67 @@ def test_measure_pages_after_the_swaps_have_no_axe_violations(
     assert not reports, "\n\n".join(reports)
 
 
+def test_more_comments_load_in_place_or_as_a_page_without_javascript(
+    live_server, axe_page, axe_source, browser, district, company, citizen
+):
+    """A measure with more threads than one page: htmx appends the next ones below, says so in
+    the live region and moves the focus to the first one loaded; without JavaScript the control
+    is a link to the next page, which links back. axe-core checks both."""
+    measure = services.measure_submit(
+        district=district, author=citizen, title=TITLE, description="Ein Raum, schnelles Internet."
+    )
+    count = Comment.THREADS_PER_PAGE + 5
+    for n in range(count):
+        top = Comment.objects.create(measure=measure, author=company, body=f"Thema {n}")
+        Comment.objects.create(
+            measure=measure, author=citizen, body=f"Antwort {n}", parent=top, depth=1
+        )
+    services.recount(measure_ids=[measure.pk])
+    first_loaded = Comment.objects.filter(parent=None).order_by("created", "pk")[
+        Comment.THREADS_PER_PAGE
+    ]
+    base = live_server.url
+    reports = []
+
+    def check(page, name):
+        screenshot(page, f"axe-measures-more-comments-{name}")
+        violations = run_axe(page, axe_source)
+        if violations:
+            reports.append(format_violations(f"{page.url} ({name})", violations))
+
+    threads = axe_page.locator("#kommentare-liste > li")
+    axe_page.goto(base + measure.get_absolute_url())
+    assert threads.count() == Comment.THREADS_PER_PAGE
+    check(axe_page, "first-page")
+    axe_page.get_by_role("link", name="Weitere Kommentare anzeigen").click()
+    wait_for_announcement(axe_page, "10 weitere Kommentare geladen")
+    axe_page.wait_for_function(
+        "(id) => document.activeElement.id === id", arg=f"kommentar-{first_loaded.pk}"
+    )
+    assert threads.count() == count
+    wait_for_focus(axe_page, f"kommentar-{first_loaded.pk}")
+    assert axe_page.get_by_role("link", name="Weitere Kommentare anzeigen").count() == 0
+    assert "?kommentare" not in axe_page.url
+    check(axe_page, "appended")
+    axe_page.goto(f"{base}{measure.get_absolute_url()}?kommentare=2#kommentare")
+    check(axe_page, "second-page")
+
+    no_js = _new_context(browser, java_script_enabled=False, bypass_csp=True)
+    try:
+        page = no_js.new_page()
+        page.goto(base + measure.get_absolute_url())
+        with page.expect_navigation():
+            page.get_by_role("link", name="Weitere Kommentare anzeigen").click()
+        assert page.url.endswith("?kommentare=2#kommentare")
+        assert page.locator("#kommentare-liste > li").count() == 5
+        assert page.get_by_text("Thema 0", exact=True).count() == 0
+        assert page.get_by_role("link", name="Vorherige Kommentare anzeigen").count() == 1
+        screenshot(page, "measures-more-comments-no-js-second-page")
+    finally:
+        no_js.close()
+    assert not reports, "\n\n".join(reports)
+
+
 @pytest.mark.parametrize("width", [1280, 375])
 def test_measure_pages_fit_the_screen(live_server, page, district, facilitator, company, width):
     """List, measure (with a three-level thread, answer and history), proposal form and
