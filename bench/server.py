@@ -19,6 +19,7 @@ ROOT = Path(__file__).resolve().parent.parent
 UNSET = [
     "CACHE_URL",
     "CELERY_BROKER_URL",
+    "EMAIL_BACKEND",
     "EMAIL_HOST",
     "EMAIL_FILE_PATH",
     "S3_BUCKET",
@@ -45,6 +46,8 @@ def bench_environment(tmp: Path) -> dict[str, str]:
         SECURE_COOKIES="0",
         DATABASE_URL=f"sqlite:///{tmp / 'bench.sqlite3'}",
         MEDIA_ROOT=str(tmp / "media"),
+        # The demo's mails go to files of the run, not onto the console between the figures.
+        EMAIL_FILE_PATH=str(tmp / "mail"),
         BENCH_STATIC_ROOT=str(tmp / "static"),
         LOG_LEVEL=os.environ.get("LOG_LEVEL", "WARNING"),
         PYTHONDONTWRITEBYTECODE="1",
