@@ -28,15 +28,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bench.redis_server import PrivateRedis, RedisServerMissing
+from bench.run import progress
 from bench.server import ROOT, BenchError, database_urls, recreate_database
 from bench.stats import Figure
 
 DEFAULT_JSON = ROOT / "bench" / "results" / "newsletter.json"
 DB_NAME = "strategieportal_bench_newsletter"
-
-
-def progress(message: str) -> None:
-    print(f"bench: {message}", file=sys.stderr, flush=True)
 
 
 def parse_args(argv=None) -> argparse.Namespace:

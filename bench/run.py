@@ -272,6 +272,20 @@ def write_json(path: Path, meta: dict, figures: list[Figure], loads: dict[str, L
     path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
 
 
+def finish(json_path: Path, started: float, gunicorn_log: str, loads: dict[str, LoadResult]):
+    """The end of a run under load: where the figures went, gunicorn's complaints, and the exit
+    status (1 if any request failed)."""
+    progress(f"figures written to {json_path} ({time.monotonic() - started:.0f} s in all)")
+    if gunicorn_log:
+        # Only warnings and errors get there: worker timeouts, crashes, tracebacks.
+        progress(f"gunicorn's log ends with:\n{gunicorn_log}")
+    failed = {name: dict(load.errors) for name, load in loads.items() if load.errors}
+    if failed:
+        progress(f"error: requests failed: {failed}")
+        return 1
+    return 0
+
+
 def serve_and_measure(
     env: dict[str, str],
     tmp: Path,
@@ -337,12 +351,4 @@ def main(argv=None) -> int:
     for figure in figures:
         print(figure.line())
     write_json(args.json, metadata(args, load_before), figures, loads)
-    progress(f"figures written to {args.json} ({time.monotonic() - started:.0f} s in all)")
-    if gunicorn_log:
-        # Only warnings and errors get there: worker timeouts, crashes, tracebacks.
-        progress(f"gunicorn's log ends with:\n{gunicorn_log}")
-    failed = {name: dict(load.errors) for name, load in loads.items() if load.errors}
-    if failed:
-        progress(f"error: requests failed: {failed}")
-        return 1
-    return 0
+    return finish(args.json, started, gunicorn_log, loads)

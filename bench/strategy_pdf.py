@@ -22,6 +22,7 @@ import time
 from datetime import date, timedelta
 from pathlib import Path
 
+from bench.run import progress
 from bench.server import ROOT, BenchError, bench_environment
 from bench.stats import Figure
 
@@ -58,10 +59,6 @@ SENTENCES = [
     "Ein offenes Datenportal stellt Fahrpläne, Haltestellen, Ladesäulen und touristische "
     "Angebote maschinenlesbar bereit, damit Dritte daraus Anwendungen entwickeln können.",
 ]
-
-
-def progress(message: str) -> None:
-    print(f"bench: {message}", file=sys.stderr, flush=True)
 
 
 def parse_args(argv=None) -> argparse.Namespace:

@@ -31,6 +31,7 @@ from bench.run import (
     build_figures,
     check_load_options,
     count_queries,
+    finish,
     load_average,
     prepare_site,
     progress,
@@ -370,11 +371,4 @@ def main(argv=None) -> int:
         )
         + "\n"
     )
-    progress(f"figures written to {args.json} ({time.monotonic() - started:.0f} s in all)")
-    if gunicorn_log:
-        progress(f"gunicorn's log ends with:\n{gunicorn_log}")
-    failed = {name: dict(load.errors) for name, load in loads.items() if load.errors}
-    if failed:
-        progress(f"error: requests failed: {failed}")
-        return 1
-    return 0
+    return finish(args.json, started, gunicorn_log, loads)
